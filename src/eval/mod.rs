@@ -1,0 +1,1 @@
+//! Findings → score. (Placeholder: defined by the evaluator work.)

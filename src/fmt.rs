@@ -1,0 +1,1 @@
+//! The canonical layout of a rubric source. (Placeholder: defined by the parser work.)

@@ -1,0 +1,1 @@
+//! Score reports and their renderings. (Placeholder: defined by the evaluator work.)
