@@ -252,8 +252,7 @@ impl Diagnostics {
     /// Orders by position, then code, so output never depends on the order
     /// in which the checks ran.
     pub fn sort(&mut self) {
-        self.0
-            .sort_by(|a, b| (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code)));
+        self.0.sort_by_key(|d| (d.span.start, d.span.end, d.code));
     }
 }
 

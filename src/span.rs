@@ -112,7 +112,11 @@ impl<'a> LineIndex<'a> {
 
     /// Start and end byte offsets of the 0-based `line`, without its line ending.
     pub fn line_bounds(&self, line: usize) -> (usize, usize) {
-        let start = self.line_starts.get(line).copied().unwrap_or(self.source.len());
+        let start = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.source.len());
         let mut end = self
             .line_starts
             .get(line + 1)

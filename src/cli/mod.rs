@@ -1,8 +1,131 @@
-//! The `rubric` command-line tool. The only module that does I/O.
+//! The `rubric` command-line tool: argument parsing, file and terminal I/O,
+//! and exit codes. The only module that does I/O.
+//!
+#![allow(dead_code)] // Until every command uses the shared helpers.
 
+//! Exit codes (spec section 8): 0 success, 1 the input has errors (or would
+//! change under `fmt --check`), 2 usage or I/O errors.
+
+mod check;
+mod eval;
+mod export;
+mod format;
+pub mod render;
+mod template;
+
+use clap::{Parser, Subcommand};
+use std::io::Read;
+use std::path::Path;
 use std::process::ExitCode;
+
+/// Deduction-based assessment rubrics: check, format, export and evaluate.
+#[derive(Debug, Parser)]
+#[command(name = "rubric", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate rubric files and print their diagnostics.
+    Check(check::Args),
+    /// Rewrite rubric files in canonical form.
+    Fmt(format::Args),
+    /// Evaluate inspection findings against a rubric.
+    Eval(eval::Args),
+    /// Print a findings file to fill in: every item, clause and external, nothing triggered.
+    Template(template::Args),
+    /// Export a rubric as JSON, or as a printable checklist in Markdown or CSV.
+    Export(export::Args),
+}
+
+/// How a command ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Success,
+    /// Exit 1: the input has errors, or `fmt --check` found a file to change.
+    Failure,
+    /// Exit 2: usage or I/O error.
+    Usage,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(outcome: Outcome) -> ExitCode {
+        ExitCode::from(match outcome {
+            Outcome::Success => 0,
+            Outcome::Failure => 1,
+            Outcome::Usage => 2,
+        })
+    }
+}
 
 /// Runs the command line and returns its exit code.
 pub fn main() -> ExitCode {
-    ExitCode::from(2)
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let usage = err.use_stderr();
+            // `--help` and `--version` are not errors.
+            let _ = err.print();
+            return if usage {
+                Outcome::Usage.into()
+            } else {
+                Outcome::Success.into()
+            };
+        }
+    };
+    let outcome = match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Fmt(args) => format::run(args),
+        Command::Eval(args) => eval::run(args),
+        Command::Template(args) => template::run(args),
+        Command::Export(args) => export::run(args),
+    };
+    outcome.into()
+}
+
+/// Reads a file, or standard input for `-`. The error is ready to print.
+pub(crate) fn read_input(path: &Path) -> Result<String, String> {
+    let mut text = String::new();
+    if path == Path::new("-") {
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("error: cannot read standard input: {e}"))?;
+    } else {
+        let bytes = std::fs::read(path)
+            .map_err(|e| format!("error: cannot read `{}`: {e}", path.display()))?;
+        text = String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "error: `{}` is not UTF-8 text (invalid byte at offset {})",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            )
+        })?;
+    }
+    Ok(text)
+}
+
+/// The name a path is shown under in diagnostics (`<stdin>` for `-`).
+pub(crate) fn display_name(path: &Path) -> String {
+    if path == Path::new("-") {
+        "<stdin>".to_owned()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Prints to stdout; a closed pipe (`rubric … | head`) is not an error.
+pub(crate) fn print_stdout(text: &str) -> Outcome {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Outcome::Success,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Success,
+        Err(e) => {
+            eprintln!("error: cannot write to standard output: {e}");
+            Outcome::Usage
+        }
+    }
 }

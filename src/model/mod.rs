@@ -34,7 +34,7 @@ impl Id {
 }
 
 /// A string literal, unescaped.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Text {
     /// The unescaped text.
     pub value: String,
@@ -428,15 +428,6 @@ pub struct RubricParts {
     pub span: Span,
 }
 
-impl Default for Text {
-    fn default() -> Text {
-        Text {
-            value: String::new(),
-            span: Span::default(),
-        }
-    }
-}
-
 /// The id of the unit every rubric has.
 pub const OCCURRENCE: &str = "occurrence";
 
@@ -477,7 +468,9 @@ impl Rubric {
         }
         let mut targets = HashMap::with_capacity(items.len() + penalties.len());
         for (i, item) in items.iter().enumerate() {
-            targets.entry(item.id.name.clone()).or_insert(Target::Item(i));
+            targets
+                .entry(item.id.name.clone())
+                .or_insert(Target::Item(i));
         }
         for (i, penalty) in penalties.iter().enumerate() {
             targets

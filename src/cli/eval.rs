@@ -1,0 +1,14 @@
+//! `rubric eval`. (Placeholder.)
+
+use super::Outcome;
+
+/// Arguments of `rubric eval`.
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+/// Runs the command.
+pub fn run(args: Args) -> Outcome {
+    let _ = args;
+    eprintln!("error: not implemented yet");
+    Outcome::Usage
+}

@@ -1,0 +1,14 @@
+//! `rubric template`. (Placeholder.)
+
+use super::Outcome;
+
+/// Arguments of `rubric template`.
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+/// Runs the command.
+pub fn run(args: Args) -> Outcome {
+    let _ = args;
+    eprintln!("error: not implemented yet");
+    Outcome::Usage
+}
