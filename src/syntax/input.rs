@@ -197,6 +197,6 @@ pub fn error_span(tokens: &Tokens<'_>, pos: usize) -> Span {
         (Some(t), Some(end)) if t.line_start => Span::at(end),
         (Some(t), _) => t.span,
         (None, Some(end)) => Span::at(end),
-        (None, None) => Span::at(tokens.source.len()),
+        (None, None) => Span::at(0),
     }
 }

@@ -131,7 +131,9 @@ fn dotted_digits(input: &str) -> IResult<&str, &str> {
 
 /// Characters that end a glued suffix such as the `分` of `0.3分`.
 fn ends_word(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '{' | '}' | ',' | '/' | '#' | '"') || ascii_for(c).is_some()
+    c.is_whitespace()
+        || (c.is_ascii_punctuation() && !matches!(c, '.' | '%' | '_' | '-' | '+'))
+        || ascii_for(c).is_some()
 }
 
 struct Lexer<'a> {
@@ -407,7 +409,21 @@ impl<'a> Lexer<'a> {
         let digits = self.source.get(start..digits_end).unwrap_or("");
         let after = self.source.get(end..whole_end).unwrap_or("");
         let span = Span::new(start, whole_end);
-        if first == '.' && after.len() == 1 {
+        if first == '.'
+            && after
+                .get(1..)
+                .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_alphabetic()))
+        {
+            self.error(
+                Code::InvalidNumber,
+                span,
+                format!("expected a number or an item id, found `{whole}`"),
+                Some(format!(
+                    "to name a clause of an item, write `{number}/{}`",
+                    after.get(1..).unwrap_or("")
+                )),
+            );
+        } else if first == '.' && after.len() == 1 {
             self.error(
                 Code::InvalidNumber,
                 span,
@@ -546,7 +562,9 @@ impl<'a> Lexer<'a> {
             .max(c.len_utf8());
         let span = Span::new(start, start + len);
         let text = self.source.get(span.range()).unwrap_or("");
-        let help = if c.is_ascii() {
+        let help = if c == ';' {
+            Some("remove the `;`: declarations need no terminator".to_owned())
+        } else if c.is_ascii() {
             None
         } else {
             Some("text must be written between quotes: `\"…\"`".to_owned())

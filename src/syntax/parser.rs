@@ -118,9 +118,14 @@ fn number(i: Tokens<'_>) -> PResult<'_, Number> {
     }
 }
 
-/// An id: an identifier (keywords included) or a dotted number.
+/// An id: an identifier (keywords included) or a dotted number. A keyword
+/// that starts a line begins the next declaration, so it is not taken as an
+/// id of the declaration before (`deduct 1 per` then `clause b …`).
 fn name<'a>(shown: &'static str) -> impl Fn(Tokens<'a>) -> PResult<'a, Name> {
     move |i: Tokens<'a>| match i.peek() {
+        Some(t) if t.line_start && t.kind == TokenKind::Ident && is_keyword(i.text(t)) => {
+            Err(Err::Error(SyntaxError::expected(i.pos, shown)))
+        }
         Some(t)
             if t.kind == TokenKind::Ident
                 || t.kind
@@ -634,6 +639,9 @@ impl<'a> Parser<'a> {
 
     fn file(&mut self) -> File {
         let Some(first) = self.peek() else {
+            let input = self.input();
+            let d = self.expected_found(&input, self.pos, &["`rubric`"]);
+            self.diagnostics.push(d);
             let end_comments = self.comments_before(usize::MAX);
             return File {
                 rubric: None,
@@ -1373,8 +1381,14 @@ mod tests {
             "item 1 \"i\" weight 1 { clause a \"a\" deduct 1 }",
             "1:1: E0101: expected `rubric`, found `item`",
         );
-        check("", "");
-        check("# only a comment", "");
+        check(
+            "",
+            "1:1: E0101: expected `rubric`, found the end of the file",
+        );
+        check(
+            "# only a comment\n",
+            "1:1: E0101: expected `rubric`, found the end of the file",
+        );
     }
 
     #[test]
