@@ -897,4 +897,4 @@ fn list_ids<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

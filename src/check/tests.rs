@@ -9,7 +9,7 @@ use std::str::FromStr;
 // matched to the declaration they point at.
 thread_local! { static NEXT: Cell<usize> = const { Cell::new(0) }; }
 
-fn span() -> Span {
+pub(crate) fn span() -> Span {
     NEXT.with(|n| {
         let start = n.get();
         n.set(start + 10);
@@ -17,21 +17,21 @@ fn span() -> Span {
     })
 }
 
-fn id(name: &str) -> Id {
+pub(crate) fn id(name: &str) -> Id {
     Id {
         name: name.into(),
         span: span(),
     }
 }
 
-fn text(value: &str) -> Text {
+pub(crate) fn text(value: &str) -> Text {
     Text {
         value: value.into(),
         span: span(),
     }
 }
 
-fn num(value: &str) -> Amount {
+pub(crate) fn num(value: &str) -> Amount {
     Amount {
         value: Decimal::from_str(value).unwrap(),
         percent: false,
@@ -39,7 +39,7 @@ fn num(value: &str) -> Amount {
     }
 }
 
-fn pct(value: &str) -> Amount {
+pub(crate) fn pct(value: &str) -> Amount {
     Amount {
         value: Decimal::from_str(value).unwrap() / Decimal::ONE_HUNDRED,
         percent: true,
@@ -47,7 +47,7 @@ fn pct(value: &str) -> Amount {
     }
 }
 
-fn clause(name: &str, deduction: Deduction) -> Clause {
+pub(crate) fn clause(name: &str, deduction: Deduction) -> Clause {
     Clause {
         id: id(name),
         text: text("未按规定"),
@@ -57,14 +57,14 @@ fn clause(name: &str, deduction: Deduction) -> Clause {
     }
 }
 
-fn once(amount: &str) -> Deduction {
+pub(crate) fn once(amount: &str) -> Deduction {
     Deduction::Once {
         amount: num(amount),
         cap: None,
     }
 }
 
-fn per(amount: &str, unit: &str, cap: Option<Limit>) -> Deduction {
+pub(crate) fn per(amount: &str, unit: &str, cap: Option<Limit>) -> Deduction {
     Deduction::Per {
         amount: num(amount),
         unit: id(unit),
@@ -72,7 +72,7 @@ fn per(amount: &str, unit: &str, cap: Option<Limit>) -> Deduction {
     }
 }
 
-fn item(name: &str, weight: &str, clauses: Vec<Clause>) -> Item {
+pub(crate) fn item(name: &str, weight: &str, clauses: Vec<Clause>) -> Item {
     Item {
         id: id(name),
         title: text("考核要点"),
@@ -91,7 +91,7 @@ fn item(name: &str, weight: &str, clauses: Vec<Clause>) -> Item {
     }
 }
 
-fn external(name: &str, weight: &str) -> External {
+pub(crate) fn external(name: &str, weight: &str) -> External {
     External {
         id: id(name),
         title: text("日常工作"),
@@ -101,7 +101,7 @@ fn external(name: &str, weight: &str) -> External {
     }
 }
 
-fn unit(name: &str) -> Unit {
+pub(crate) fn unit(name: &str) -> Unit {
     Unit {
         id: id(name),
         label: text("家"),
@@ -109,7 +109,7 @@ fn unit(name: &str) -> Unit {
     }
 }
 
-fn grade(name: &str, at_least: Option<&str>) -> Grade {
+pub(crate) fn grade(name: &str, at_least: Option<&str>) -> Grade {
     Grade {
         id: id(name),
         label: text("优秀"),
@@ -117,7 +117,7 @@ fn grade(name: &str, at_least: Option<&str>) -> Grade {
     }
 }
 
-fn veto(name: &str, at_most: &str, when: &[(&str, &str)]) -> Veto {
+pub(crate) fn veto(name: &str, at_most: &str, when: &[(&str, &str)]) -> Veto {
     Veto {
         id: id(name),
         text: text("走过场"),
@@ -133,7 +133,7 @@ fn veto(name: &str, at_most: &str, when: &[(&str, &str)]) -> Veto {
     }
 }
 
-fn penalty(name: &str, cap: Option<&str>, clauses: Vec<Clause>) -> Penalty {
+pub(crate) fn penalty(name: &str, cap: Option<&str>, clauses: Vec<Clause>) -> Penalty {
     Penalty {
         id: id(name),
         title: text("重大事故隐患"),
@@ -144,7 +144,7 @@ fn penalty(name: &str, cap: Option<&str>, clauses: Vec<Clause>) -> Penalty {
 }
 
 /// A valid rubric to start from: one item, two grades, one unit in use.
-fn parts() -> RubricParts {
+pub(crate) fn parts() -> RubricParts {
     RubricParts {
         title: text("考核细则"),
         rounding: 2,
