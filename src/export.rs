@@ -12,7 +12,8 @@ use crate::model::{
 };
 use crate::span::Span;
 use rust_decimal::Decimal;
-use serde_json::{json, Map, Value};
+use serde::Serialize;
+use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::str::FromStr;
@@ -22,123 +23,262 @@ use std::str::FromStr;
 /// The rubric in the JSON form of spec section 7.1: everything the source
 /// says except comments and layout; lists in source order, absent values `null`.
 pub fn to_json(rubric: &Rubric) -> Value {
-    let sections = rubric.sections();
-    json!({
-        "title": rubric.title().as_str(),
-        "version": rubric.version().map(Text::as_str),
-        "total": rubric.declared_total().map(|t| decimal(t.value)),
-        "not_applicable": rubric.not_applicable().as_str(),
-        "rounding": rubric.rounding(),
-        "units": rubric.units().iter().map(|u| json!({
-            "id": u.id.as_str(),
-            "label": u.label.as_str(),
-        })).collect::<Vec<_>>(),
-        "grades": rubric.grades().iter().map(|g| json!({
-            "id": g.id.as_str(),
-            "label": g.label.as_str(),
-            "at_least": g.at_least.map(|a| decimal(a.value)),
-        })).collect::<Vec<_>>(),
-        "sections": sections.iter().map(|s| json!({
-            "id": s.id.as_str(),
-            "title": s.title.as_str(),
-        })).collect::<Vec<_>>(),
-        "items": rubric.items().iter().map(|i| json!({
-            "id": i.id.as_str(),
-            "title": i.title.as_str(),
-            "section": i.section.and_then(|s| sections.get(s)).map(|s| s.id.as_str()),
-            "weight": decimal(i.weight.value),
-            "optional": i.optional,
-            "owners": texts(&i.owners),
-            "basis": texts(&i.basis),
-            "checks": i.checks.iter().map(|c| json!({
-                "text": c.text.as_str(),
-                "by": texts(&c.by),
-            })).collect::<Vec<_>>(),
-            "externals": i.externals.iter().map(|e| json!({
-                "id": e.id.as_str(),
-                "title": e.title.as_str(),
-                "weight": decimal(e.weight.value),
-                "by": texts(&e.by),
-            })).collect::<Vec<_>>(),
-            "clauses": i.clauses.iter().map(clause_json).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "penalties": rubric.penalties().iter().map(|p| json!({
-            "id": p.id.as_str(),
-            "title": p.title.as_str(),
-            "cap": p.cap.map(|c| decimal(c.value)),
-            "clauses": p.clauses.iter().map(clause_json).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "vetoes": rubric.vetoes().iter().map(|v| json!({
-            "id": v.id.as_str(),
-            "text": v.text.as_str(),
-            "at_most": v.at_most.as_str(),
-            "when": v.when.iter()
-                .map(|r| format!("{}/{}", r.item.as_str(), r.clause.as_str()))
-                .collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    })
+    serde_json::to_value(RubricJson::new(rubric)).unwrap_or(Value::Null)
+}
+
+/// [`to_json`] as indented text, with the keys in the order of spec
+/// section 7.1 (a [`Value`] sorts them), ending with a newline.
+pub fn to_json_pretty(rubric: &Rubric) -> String {
+    // Serializing plain structs of strings, numbers and lists cannot fail.
+    let mut text = serde_json::to_string_pretty(&RubricJson::new(rubric)).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+// The export form, field by field in the order of spec section 7.1. Kept
+// apart from the model so that the contract cannot change by accident.
+
+#[derive(Serialize)]
+struct RubricJson<'r> {
+    title: &'r str,
+    version: Option<&'r str>,
+    total: Option<String>,
+    not_applicable: &'static str,
+    rounding: u32,
+    units: Vec<UnitJson<'r>>,
+    grades: Vec<GradeJson<'r>>,
+    sections: Vec<SectionJson<'r>>,
+    items: Vec<ItemJson<'r>>,
+    penalties: Vec<PenaltyJson<'r>>,
+    vetoes: Vec<VetoJson<'r>>,
+}
+
+#[derive(Serialize)]
+struct UnitJson<'r> {
+    id: &'r str,
+    label: &'r str,
+}
+
+#[derive(Serialize)]
+struct GradeJson<'r> {
+    id: &'r str,
+    label: &'r str,
+    at_least: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SectionJson<'r> {
+    id: &'r str,
+    title: &'r str,
+}
+
+#[derive(Serialize)]
+struct ItemJson<'r> {
+    id: &'r str,
+    title: &'r str,
+    section: Option<&'r str>,
+    weight: String,
+    optional: bool,
+    owners: Vec<&'r str>,
+    basis: Vec<&'r str>,
+    checks: Vec<CheckJson<'r>>,
+    externals: Vec<ExternalJson<'r>>,
+    clauses: Vec<ClauseJson<'r>>,
+}
+
+#[derive(Serialize)]
+struct CheckJson<'r> {
+    text: &'r str,
+    by: Vec<&'r str>,
+}
+
+#[derive(Serialize)]
+struct ExternalJson<'r> {
+    id: &'r str,
+    title: &'r str,
+    weight: String,
+    by: Vec<&'r str>,
+}
+
+#[derive(Serialize)]
+struct PenaltyJson<'r> {
+    id: &'r str,
+    title: &'r str,
+    cap: Option<String>,
+    clauses: Vec<ClauseJson<'r>>,
+}
+
+#[derive(Serialize)]
+struct VetoJson<'r> {
+    id: &'r str,
+    text: &'r str,
+    at_most: &'r str,
+    when: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ClauseJson<'r> {
+    id: &'r str,
+    text: &'r str,
+    shape: &'static str,
+    amount: Option<String>,
+    unit: Option<&'r str>,
+    cap: Option<String>,
+    max: Option<String>,
+    op: Option<&'static str>,
+    threshold: Option<String>,
+    owners: Vec<&'r str>,
+}
+
+impl<'r> RubricJson<'r> {
+    fn new(rubric: &'r Rubric) -> RubricJson<'r> {
+        let sections = rubric.sections();
+        RubricJson {
+            title: rubric.title().as_str(),
+            version: rubric.version().map(Text::as_str),
+            total: rubric.declared_total().map(|t| decimal(t.value)),
+            not_applicable: rubric.not_applicable().as_str(),
+            rounding: rubric.rounding(),
+            units: rubric
+                .units()
+                .iter()
+                .map(|u| UnitJson {
+                    id: u.id.as_str(),
+                    label: u.label.as_str(),
+                })
+                .collect(),
+            grades: rubric
+                .grades()
+                .iter()
+                .map(|g| GradeJson {
+                    id: g.id.as_str(),
+                    label: g.label.as_str(),
+                    at_least: g.at_least.map(|a| decimal(a.value)),
+                })
+                .collect(),
+            sections: sections
+                .iter()
+                .map(|s| SectionJson {
+                    id: s.id.as_str(),
+                    title: s.title.as_str(),
+                })
+                .collect(),
+            items: rubric
+                .items()
+                .iter()
+                .map(|i| ItemJson {
+                    id: i.id.as_str(),
+                    title: i.title.as_str(),
+                    section: i
+                        .section
+                        .and_then(|s| sections.get(s))
+                        .map(|s| s.id.as_str()),
+                    weight: decimal(i.weight.value),
+                    optional: i.optional,
+                    owners: texts(&i.owners),
+                    basis: texts(&i.basis),
+                    checks: i
+                        .checks
+                        .iter()
+                        .map(|c| CheckJson {
+                            text: c.text.as_str(),
+                            by: texts(&c.by),
+                        })
+                        .collect(),
+                    externals: i
+                        .externals
+                        .iter()
+                        .map(|e| ExternalJson {
+                            id: e.id.as_str(),
+                            title: e.title.as_str(),
+                            weight: decimal(e.weight.value),
+                            by: texts(&e.by),
+                        })
+                        .collect(),
+                    clauses: i.clauses.iter().map(ClauseJson::new).collect(),
+                })
+                .collect(),
+            penalties: rubric
+                .penalties()
+                .iter()
+                .map(|p| PenaltyJson {
+                    id: p.id.as_str(),
+                    title: p.title.as_str(),
+                    cap: p.cap.map(|c| decimal(c.value)),
+                    clauses: p.clauses.iter().map(ClauseJson::new).collect(),
+                })
+                .collect(),
+            vetoes: rubric
+                .vetoes()
+                .iter()
+                .map(|v| VetoJson {
+                    id: v.id.as_str(),
+                    text: v.text.as_str(),
+                    at_most: v.at_most.as_str(),
+                    when: v
+                        .when
+                        .iter()
+                        .map(|r| format!("{}/{}", r.item.as_str(), r.clause.as_str()))
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// The text of `item weight` wherever a limit may be the item's weight.
 const ITEM_WEIGHT: &str = "item weight";
 
-fn clause_json(clause: &Clause) -> Value {
-    let mut amount = Value::Null;
-    let mut unit = Value::Null;
-    let mut cap = Value::Null;
-    let mut max = Value::Null;
-    let mut op = Value::Null;
-    let mut threshold = Value::Null;
-    match &clause.deduction {
-        Deduction::Once { amount: a, cap: c } => {
-            amount = decimal(a.value);
-            cap = c.as_ref().map_or(Value::Null, limit);
+impl<'r> ClauseJson<'r> {
+    fn new(clause: &'r Clause) -> ClauseJson<'r> {
+        let mut json = ClauseJson {
+            id: clause.id.as_str(),
+            text: clause.text.as_str(),
+            shape: clause.deduction.shape(),
+            amount: None,
+            unit: None,
+            cap: None,
+            max: None,
+            op: None,
+            threshold: None,
+            owners: texts(&clause.owners),
+        };
+        match &clause.deduction {
+            Deduction::Once { amount, cap } => {
+                json.amount = Some(decimal(amount.value));
+                json.cap = cap.as_ref().map(limit);
+            }
+            Deduction::All { .. } => json.amount = Some("all".to_owned()),
+            Deduction::Per { amount, unit, cap } => {
+                json.amount = Some(decimal(amount.value));
+                json.unit = Some(unit.as_str());
+                json.cap = cap.as_ref().map(limit);
+            }
+            Deduction::UpTo { max } => json.max = Some(limit(max)),
+            Deduction::Threshold {
+                amount,
+                op,
+                threshold,
+            } => {
+                json.amount = Some(decimal(amount.value));
+                json.op = Some(op.as_str());
+                json.threshold = Some(decimal(threshold.value));
+            }
         }
-        Deduction::All { .. } => amount = Value::from("all"),
-        Deduction::Per {
-            amount: a,
-            unit: u,
-            cap: c,
-        } => {
-            amount = decimal(a.value);
-            unit = Value::from(u.as_str());
-            cap = c.as_ref().map_or(Value::Null, limit);
-        }
-        Deduction::UpTo { max: m } => max = limit(m),
-        Deduction::Threshold {
-            amount: a,
-            op: o,
-            threshold: t,
-        } => {
-            amount = decimal(a.value);
-            op = Value::from(o.as_str());
-            threshold = decimal(t.value);
-        }
+        json
     }
-    json!({
-        "id": clause.id.as_str(),
-        "text": clause.text.as_str(),
-        "shape": clause.deduction.shape(),
-        "amount": amount,
-        "unit": unit,
-        "cap": cap,
-        "max": max,
-        "op": op,
-        "threshold": threshold,
-        "owners": texts(&clause.owners),
-    })
 }
 
-fn limit(limit: &Limit) -> Value {
+fn limit(limit: &Limit) -> String {
     match limit {
         Limit::Amount(a) => decimal(a.value),
-        Limit::ItemWeight(_) => Value::from(ITEM_WEIGHT),
+        Limit::ItemWeight(_) => ITEM_WEIGHT.to_owned(),
     }
 }
 
 /// A decimal as a string, without trailing zeros.
-fn decimal(value: Decimal) -> Value {
-    Value::String(value.normalize().to_string())
+fn decimal(value: Decimal) -> String {
+    value.normalize().to_string()
 }
 
 fn texts(list: &[Text]) -> Vec<&str> {

@@ -3,6 +3,7 @@ use crate::check::tests::{
     clause, external, grade, id, item, num, once, pct, per, text, unit, veto,
 };
 use crate::model::{Comparison, Section};
+use serde_json::json;
 
 /// The example rubric of spec section 3, built by hand.
 fn example() -> Rubric {
@@ -301,4 +302,15 @@ fn csv_quotes_as_rfc_4180_says() {
         ",2.1,考核要点,4,b,未按规定,扣 0.5 分/家,0.5,家,,县应急局,"
     );
     assert_eq!(lines[3], "");
+}
+
+#[test]
+fn pretty_json_keeps_the_spec_order() {
+    let text = to_json_pretty(&example());
+    let title = text.find("\"title\"").unwrap();
+    let version = text.find("\"version\"").unwrap();
+    let vetoes = text.find("\"vetoes\"").unwrap();
+    assert!(title < version && version < vetoes);
+    let parsed: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(parsed, to_json(&example()));
 }
