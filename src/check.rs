@@ -68,10 +68,11 @@ impl<'r> Checker<'r> {
             self.empty_item(item);
             self.externals_within_weight(item);
             self.item_owner(item);
+            let clause_weight = item.clause_weight();
             for clause in &item.clauses {
                 self.clause_values(clause);
                 self.clause_unit(clause);
-                self.clause_against_item_weight(item, clause);
+                self.clause_against_item_weight(item, clause_weight, clause);
             }
         }
         for penalty in rubric.penalties() {
@@ -537,8 +538,7 @@ impl<'r> Checker<'r> {
 
     /// W0301 and W0302 for a clause of an item, measured against what the
     /// item's clauses can take (W − E).
-    fn clause_against_item_weight(&mut self, item: &Item, clause: &Clause) {
-        let clause_weight = item.clause_weight();
+    fn clause_against_item_weight(&mut self, item: &Item, clause_weight: Decimal, clause: &Clause) {
         let id = clause.id.as_str();
         match &clause.deduction {
             Deduction::Once { amount, .. } | Deduction::Threshold { amount, .. }

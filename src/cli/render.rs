@@ -175,9 +175,10 @@ fn snippet<'s>(
         } else {
             AnnotationKind::Context
         };
-        // Clamp into the snippet; an empty span (something missing) marks one place.
-        let from = mark.span.start.clamp(start, end) - start;
-        let to = mark.span.end.clamp(start, end) - start;
+        // Clamp into the snippet and onto character boundaries; an empty
+        // span (something missing) marks one place.
+        let from = floor_boundary(source, mark.span.start.clamp(start, end)) - start;
+        let to = ceil_boundary(source, mark.span.end.clamp(start, end)) - start;
         let mut annotation = kind.span(from..to.max(from));
         if let Some(label) = mark.label {
             annotation = annotation.label(label);
@@ -185,6 +186,22 @@ fn snippet<'s>(
         snippet = snippet.annotation(annotation);
     }
     Some(snippet)
+}
+
+/// The nearest character boundary at or before `offset` (never before 0).
+fn floor_boundary(source: &str, mut offset: usize) -> usize {
+    while offset > 0 && !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// The nearest character boundary at or after `offset` (never past the end).
+fn ceil_boundary(source: &str, mut offset: usize) -> usize {
+    while offset < source.len() && !source.is_char_boundary(offset) {
+        offset += 1;
+    }
+    offset.min(source.len())
 }
 
 #[cfg(test)]
@@ -265,5 +282,40 @@ a.rubric:2:23: error[E0205]: item `1` has a weight of zero
         assert_eq!(summary(1, 0).as_deref(), Some("1 error"));
         assert_eq!(summary(2, 1).as_deref(), Some("2 errors, 1 warning"));
         assert_eq!(summary(0, 3).as_deref(), Some("3 warnings"));
+    }
+
+    #[test]
+    fn edge_spans_render() {
+        let cases: &[(&str, Span)] = &[
+            ("", Span::at(0)),
+            ("rubric \"t\" {\n", Span::at(14)),
+            ("rubric \"t\" {\n  item", Span::new(13, 99)),
+            ("a\r\n\r\nb", Span::new(0, 7)),
+            ("\u{feff}", Span::at(0)),
+            ("临泽", Span::new(1, 2)),
+        ];
+        for (source, span) in cases {
+            let d =
+                Diagnostic::new(Code::UnclosedBlock, *span, "m").with_related(Span::at(0), "here");
+            let text = render_diagnostics("e.rubric", source, &[d]);
+            assert!(text.starts_with("e.rubric:"), "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_source_and_span_render(
+            source in "(\\PC|\t|\r|\n|\u{feff}|临){0,40}",
+            start in 0usize..200,
+            len in 0usize..50,
+            other in 0usize..200,
+        ) {
+            let d = Diagnostic::new(Code::UnexpectedToken, Span::new(start, start + len), "m")
+                .with_label("l")
+                .with_related(Span::new(other, other + 1), "r")
+                .with_help("h");
+            let text = render_diagnostics("p.rubric", &source, &[d]);
+            proptest::prop_assert!(text.starts_with("p.rubric:"));
+        }
     }
 }
