@@ -297,3 +297,52 @@ proptest! {
         prop_assert!(csv.ends_with("\r\n"));
     }
 }
+
+/// Golden exports: every `tests/data/export/*.rubric` exported as JSON,
+/// Markdown and CSV must equal the `.json`, `.md` and `.csv` files beside it.
+/// Missing expectations are written; `BLESS=1` rewrites them.
+#[test]
+fn golden_exports() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/export");
+    let bless = std::env::var_os("BLESS").is_some();
+    let mut inputs: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/data/export exists")
+        .map(|e| e.expect("readable").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rubric"))
+        .collect();
+    inputs.sort();
+    assert!(!inputs.is_empty());
+    let mut failures = Vec::new();
+    for input in inputs {
+        let source = std::fs::read_to_string(&input).expect("readable");
+        let rubric = match Rubric::parse(&source) {
+            Ok(rubric) => rubric,
+            Err(e) => {
+                failures.push(format!("{}: {e}", input.display()));
+                continue;
+            }
+        };
+        // The export reads back as the rubric it came from.
+        let back = from_json(&to_json(&rubric)).expect("reads back");
+        assert_eq!(to_json(&back), to_json(&rubric));
+        for (extension, actual) in [
+            ("json", to_json_pretty(&rubric)),
+            ("md", rubric::export::to_markdown(&rubric)),
+            ("csv", rubric::export::to_csv(&rubric)),
+        ] {
+            let expectation = input.with_extension(extension);
+            match std::fs::read_to_string(&expectation) {
+                Ok(expected) if !bless => {
+                    if expected != actual {
+                        failures.push(format!(
+                            "{}: differs (BLESS=1 to accept)\n{actual}",
+                            expectation.display()
+                        ));
+                    }
+                }
+                _ => std::fs::write(&expectation, actual).expect("written"),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
