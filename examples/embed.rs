@@ -43,10 +43,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let report = rubric.evaluate(&findings, &Options::default())?;
     let grade = report.grade.as_ref().map_or("", |g| g.label.as_str());
-    println!("{}: {} of {} ({grade})", report.subject, report.score, report.total);
+    println!(
+        "{}: {} of {} ({grade})",
+        report.subject, report.score, report.total
+    );
     for located in report.largest_deductions(3) {
         let d = located.deduction;
-        println!("  -{:<4} {}/{} {}", d.amount, located.item, d.clause, d.text);
+        println!(
+            "  -{:<4} {}/{} {}",
+            d.amount, located.item, d.clause, d.text
+        );
     }
     Ok(())
 }
