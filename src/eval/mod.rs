@@ -575,6 +575,10 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                     crate::report::plain(weight)
                 ),
             );
+            // Recorded all the same, so it is not also reported as missing.
+            if let Some(state) = self.externals.get_mut(slot) {
+                state.score.get_or_insert((Decimal::ZERO, index));
+            }
             return;
         }
         let Some(state) = self.externals.get_mut(slot) else {
