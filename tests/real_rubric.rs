@@ -24,16 +24,56 @@ const EXPECTED_WARNINGS: &[Code] = &[];
 /// the reason. Everything else (titles, basis, checks, clause texts, owners,
 /// check offices) is verbatim.
 const NOT_VERBATIM: &[(&str, &str, &str)] = &[
-    ("2.2", "a", "各扣2分 over 安全生产、消防工作: shared words with one object"),
-    ("2.2", "b", "各扣2分 over 安全生产、消防工作: shared words with one object"),
-    ("10.1", "a", "分别扣1分 over 专项排查整治、应急演练: shared words with one object"),
-    ("10.1", "b", "分别扣1分 over 专项排查整治、应急演练: shared words with one object"),
-    ("12.3", "b", "分别扣1分 over three kinds of inspection: shared words with one object"),
-    ("12.3", "c", "分别扣1分 over three kinds of inspection: shared words with one object"),
-    ("12.3", "d", "分别扣1分 over three kinds of inspection: shared words with one object"),
-    ("25", "g", "the parenthesis that follows 扣1分 in the source is appended to the condition"),
-    ("31.3", "h", "分别扣0.5分 over two roads and two rates: one road with its rate"),
-    ("31.3", "i", "分别扣0.5分 over two roads and two rates: one road with its rate"),
+    (
+        "2.2",
+        "a",
+        "各扣2分 over 安全生产、消防工作: shared words with one object",
+    ),
+    (
+        "2.2",
+        "b",
+        "各扣2分 over 安全生产、消防工作: shared words with one object",
+    ),
+    (
+        "10.1",
+        "a",
+        "分别扣1分 over 专项排查整治、应急演练: shared words with one object",
+    ),
+    (
+        "10.1",
+        "b",
+        "分别扣1分 over 专项排查整治、应急演练: shared words with one object",
+    ),
+    (
+        "12.3",
+        "b",
+        "分别扣1分 over three kinds of inspection: shared words with one object",
+    ),
+    (
+        "12.3",
+        "c",
+        "分别扣1分 over three kinds of inspection: shared words with one object",
+    ),
+    (
+        "12.3",
+        "d",
+        "分别扣1分 over three kinds of inspection: shared words with one object",
+    ),
+    (
+        "25",
+        "g",
+        "the parenthesis that follows 扣1分 in the source is appended to the condition",
+    ),
+    (
+        "31.3",
+        "h",
+        "分别扣0.5分 over two roads and two rates: one road with its rate",
+    ),
+    (
+        "31.3",
+        "i",
+        "分别扣0.5分 over two roads and two rates: one road with its rate",
+    ),
 ];
 
 fn compiled_rubric() -> Rubric {
@@ -249,8 +289,13 @@ fn every_deduction_of_the_source_has_its_clause() {
         problems.join("\n")
     );
     // Sanity of the walk itself: it saw deductions, and every one was compared.
-    eprintln!("{occurrences} `扣N分` in the source, {clauses_compared} clauses with a fixed amount");
-    assert!(occurrences > 300, "only {occurrences} `扣N分` found in the source");
+    eprintln!(
+        "{occurrences} `扣N分` in the source, {clauses_compared} clauses with a fixed amount"
+    );
+    assert!(
+        occurrences > 300,
+        "only {occurrences} `扣N分` found in the source"
+    );
     let whole = deductions_in(&source).len();
     assert_eq!(
         occurrences, whole,
@@ -271,14 +316,16 @@ fn the_source_texts_are_verbatim() {
         texts.extend(item.basis.iter().map(|t| ("basis".to_owned(), t.as_str())));
         for check in &item.checks {
             texts.push(("check".to_owned(), check.text.as_str()));
-            texts.extend(check.by.iter().map(|t| ("check office".to_owned(), t.as_str())));
+            texts.extend(
+                check
+                    .by
+                    .iter()
+                    .map(|t| ("check office".to_owned(), t.as_str())),
+            );
         }
         for clause in &item.clauses {
             let key = (item.id.as_str(), clause.id.as_str());
-            if let Some(&(_, _, _)) = NOT_VERBATIM
-                .iter()
-                .find(|(i, c, _)| (*i, *c) == key)
-            {
+            if let Some(&(_, _, _)) = NOT_VERBATIM.iter().find(|(i, c, _)| (*i, *c) == key) {
                 used_exceptions.insert(key);
                 if row.text.contains(clause.text.as_str()) {
                     problems.push(format!(
@@ -288,15 +335,25 @@ fn the_source_texts_are_verbatim() {
                 }
                 continue;
             }
-            texts.push((format!("clause {}", clause.id.as_str()), clause.text.as_str()));
+            texts.push((
+                format!("clause {}", clause.id.as_str()),
+                clause.text.as_str(),
+            ));
         }
         for (what, text) in texts {
             if !row.text.contains(text) {
-                problems.push(format!("`{}` {what}: not in its source row: {text}", item.id.as_str()));
+                problems.push(format!(
+                    "`{}` {what}: not in its source row: {text}",
+                    item.id.as_str()
+                ));
             }
         }
     }
-    for (penalty, row) in rubric.penalties().iter().zip(rows.iter().skip(rubric.items().len())) {
+    for (penalty, row) in rubric
+        .penalties()
+        .iter()
+        .zip(rows.iter().skip(rubric.items().len()))
+    {
         for clause in &penalty.clauses {
             if !row.text.contains(clause.text.as_str()) {
                 problems.push(format!(
@@ -315,7 +372,9 @@ fn the_source_texts_are_verbatim() {
     }
     for (item, clause, _) in NOT_VERBATIM {
         if !used_exceptions.contains(&(*item, *clause)) {
-            problems.push(format!("`{item}/{clause}` is listed as not verbatim but does not exist"));
+            problems.push(format!(
+                "`{item}/{clause}` is listed as not verbatim but does not exist"
+            ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
