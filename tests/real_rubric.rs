@@ -379,3 +379,132 @@ fn the_source_texts_are_verbatim() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+// --- The sample inspection --------------------------------------------------
+
+const FINDINGS: &str = include_str!("../examples/linze-2023-findings.json");
+
+fn sample_report() -> rubric::report::Report {
+    let rubric = compiled_rubric();
+    rubric
+        .evaluate_json(FINDINGS, &rubric::eval::Options::new())
+        .unwrap_or_else(|e| panic!("the sample findings do not fit the rubric:\n{e}"))
+}
+
+/// Compares `actual` with the expectation file, writing it when it is missing
+/// or when `BLESS=1` is set.
+fn golden(name: &str, actual: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/real")
+        .join(name);
+    let bless = std::env::var_os("BLESS").is_some_and(|v| v == "1");
+    if bless || !path.exists() {
+        std::fs::write(&path, actual)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    assert!(
+        expected == actual,
+        "{} differs from the report (rerun with BLESS=1 if the change is intended)",
+        path.display()
+    );
+}
+
+#[test]
+fn the_sample_findings_evaluate_to_the_golden_report() {
+    let report = sample_report();
+    golden("report.json", &report.to_json());
+}
+
+#[test]
+fn the_sample_score_is_the_one_computed_by_hand() {
+    let report = sample_report();
+    // By hand: 65 items weigh 351; 19.7 (5) is not applicable, so Wa = 346.
+    // The clauses take 28.8 (item 7.1 found 6 but loses only its weight, 5),
+    // the externals are scored 2.9 below their weights, so
+    // raw = 346 − 28.8 − 2.9 = 314.3; scaled = 314.3 × 351 / 346;
+    // penalty 39: 3 × 0.5 = 1.5.
+    let d = |s: &str| Decimal::from_str(s).unwrap_or_default();
+    let clauses: Decimal = report.items.iter().map(|i| i.deducted).sum();
+    let externals: Decimal = report
+        .items
+        .iter()
+        .flat_map(|i| &i.externals)
+        .map(|e| e.weight - e.score.unwrap_or_default())
+        .sum();
+    assert_eq!((clauses, externals), (d("28.8"), d("2.9")));
+    let exact = d("314.3") * d("351") / d("346") - d("1.5");
+    assert_eq!(report.raw, d("314.3"));
+    assert_eq!(report.applicable_weight, d("346"));
+    assert_eq!(report.penalized, d("1.5"));
+    assert_eq!(report.score_exact, exact);
+    assert_eq!(report.score.to_string(), "317.34");
+    let text = report.to_text();
+    assert!(
+        text.contains("317.34"),
+        "the text report lacks the score:\n{text}"
+    );
+    // 317.34 earns 优秀 by score; the `formality` veto holds it at 良好.
+    let grade = report
+        .grade
+        .as_ref()
+        .map(|g| (g.id.as_str(), g.by_score.as_str()));
+    assert_eq!(grade, Some(("good", "excellent")));
+}
+
+#[test]
+fn the_sample_findings_exercise_every_form() {
+    let report = sample_report();
+    let deductions: Vec<_> = report.items.iter().flat_map(|i| &i.deductions).collect();
+    let has = |what: &str, f: &dyn Fn(&rubric::report::DeductionReport) -> bool| {
+        assert!(deductions.iter().any(|d| f(d)), "no finding shows {what}");
+    };
+    has("a once deduction", &|d| {
+        d.shape == "once" && !d.raw.is_zero()
+    });
+    has("a per-unit count", &|d| {
+        d.shape == "per" && d.entities.is_empty() && !d.raw.is_zero()
+    });
+    has("named entities", &|d| {
+        d.shape == "per" && d.entities.len() > 1
+    });
+    has("a clause cap reached", &|d| d.capped);
+    has("a discretionary amount", &|d| {
+        d.shape == "discretionary" && !d.raw.is_zero()
+    });
+    has("a threshold crossed", &|d| {
+        d.shape == "threshold" && !d.raw.is_zero()
+    });
+    has("a threshold not crossed", &|d| {
+        d.shape == "threshold" && d.raw.is_zero()
+    });
+    has("a clause checked and not found", &|d| d.count == Some(0));
+    has("a note", &|d| d.note.is_some());
+    has("evidence", &|d| !d.evidence.is_empty());
+    assert!(
+        report.items.iter().any(|i| i.capped),
+        "no item reaches its weight"
+    );
+    assert!(
+        report
+            .items
+            .iter()
+            .any(|i| i.status == rubric::report::Status::NotApplicable && i.reason.is_some()),
+        "no item is declared not applicable with a reason"
+    );
+    let externals = report.items.iter().flat_map(|i| &i.externals);
+    assert!(externals.clone().count() > 0);
+    assert!(
+        externals
+            .clone()
+            .all(|e| e.score.is_some() && e.assumed.is_none()),
+        "every external of the rubric must be scored by the findings"
+    );
+    assert!(report.penalties.iter().any(|p| !p.deducted.is_zero()));
+    assert!(report.vetoes.iter().any(|v| v.by_finding));
+    // The one warning: an enterprise named in two findings of the same clause.
+    let warnings: Vec<&str> = report.warnings.iter().map(|w| w.at.as_str()).collect();
+    assert_eq!(warnings, ["16/e"], "{:#?}", report.warnings);
+}
