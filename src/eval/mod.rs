@@ -119,6 +119,7 @@ struct ItemState<'f> {
 struct VetoState<'f> {
     by_finding: bool,
     notes: Vec<&'f str>,
+    evidence: Vec<&'f str>,
 }
 
 /// Slot layout: the clauses of all items, then those of all penalties, in
@@ -429,6 +430,9 @@ impl<'r, 'f> Evaluation<'r, 'f> {
         if let Some(state) = self.vetoes.get_mut(v) {
             state.by_finding = true;
             state.notes.extend(finding.note.as_deref());
+            state
+                .evidence
+                .extend(finding.evidence.iter().map(String::as_str));
         }
     }
 
@@ -1181,6 +1185,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                     by_finding: state.by_finding,
                     clauses,
                     notes: distinct(state.notes),
+                    evidence: distinct(state.evidence),
                 });
             }
         }

@@ -409,3 +409,42 @@ fn builder_matches_json() {
     let from_json = evaluate(&r, SPEC_FINDINGS).unwrap();
     assert_eq!(from_builder.to_json(), from_json.to_json());
 }
+
+#[test]
+fn renderings_show_the_facts() {
+    let report = evaluate(&spec_rubric(), SPEC_FINDINGS).unwrap();
+    let text = report.to_text();
+    let markdown = report.to_markdown();
+    if std::env::var_os("SHOW").is_some() {
+        println!("{text}\n{markdown}");
+    }
+    for needle in ["20.50", "合格", "县委宣传部", "张某", "capped", "formality"] {
+        assert!(text.contains(needle), "{needle} missing from\n{text}");
+        assert!(
+            markdown.contains(needle),
+            "{needle} missing from\n{markdown}"
+        );
+    }
+    // Columns line up under CJK text: every row of the owners table has its
+    // amount column ending at the same display width.
+    let owners: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("points lost by owner"))
+        .skip(1)
+        .take(5)
+        .collect();
+    let ends: Vec<usize> = owners
+        .iter()
+        .map(|l| {
+            let cut = l
+                .find(|c: char| c.is_ascii_digit() || c == '.')
+                .unwrap_or(0);
+            let number_end = l[cut..].find(' ').map_or(l.len(), |n| cut + n);
+            crate::report::display_width(&l[..number_end])
+        })
+        .collect();
+    assert!(ends.windows(2).skip(1).all(|w| w[0] == w[1]), "{owners:#?}");
+    let mut with_pipe = report.clone();
+    with_pipe.items[0].title = "a|b".into();
+    assert!(with_pipe.to_markdown().contains("a\\|b"));
+}

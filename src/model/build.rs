@@ -31,6 +31,12 @@ pub trait IntoAmount {
     fn into_amount(self) -> Amount;
 }
 
+impl IntoAmount for Amount {
+    fn into_amount(self) -> Amount {
+        self
+    }
+}
+
 impl IntoAmount for Decimal {
     fn into_amount(self) -> Amount {
         Amount {

@@ -224,6 +224,8 @@ pub struct VetoReport {
     pub clauses: Vec<String>,
     /// The distinct notes of the findings that named it, sorted.
     pub notes: Vec<String>,
+    /// The distinct evidence of the findings that named it, sorted.
+    pub evidence: Vec<String>,
 }
 
 /// Points lost by one owner.
