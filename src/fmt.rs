@@ -334,11 +334,22 @@ fn push_strings(out: &mut String, list: &[Str]) {
 }
 
 /// Writes `value` as a string literal, escaping only what must be: `"`, `\`,
-/// and control characters (`\n`, `\t`, others as `\u{…}`).
+/// control characters (`\n`, `\t`, others as `\u{…}`), and a `”` without
+/// a `“` before it, which the lexer would take for a mistyped closing quote.
 pub fn push_str_literal(out: &mut String, value: &str) {
     out.push('"');
+    let mut open_curly = 0usize;
     for c in value.chars() {
         match c {
+            '“' => {
+                open_curly += 1;
+                out.push(c);
+            }
+            '”' if open_curly == 0 => out.push_str("\\u{201D}"),
+            '”' => {
+                open_curly -= 1;
+                out.push(c);
+            }
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),

@@ -144,3 +144,187 @@ fn windows_files_keep_positions() {
     );
     let _ = Span::default();
 }
+
+/// The example of spec section 3 lowers to the model it describes.
+#[test]
+fn spec_example_lowers_to_the_model_it_describes() {
+    use rubric::model::{Comparison, Deduction, Limit, NotApplicable};
+    use rust_decimal::Decimal;
+    let source = read(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/syntax/ok/spec-example.rubric"),
+    );
+    let parsed = rubric::syntax::parse(&source);
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    let (r, diagnostics) = rubric::model::lower(&parsed.file);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    let dec = |s: &str| s.parse::<Decimal>().unwrap_or_else(|e| panic!("{s}: {e}"));
+    let text_at = |span: Span| source.get(span.range()).unwrap_or("");
+
+    assert_eq!(
+        r.title().as_str(),
+        "临泽县2023年度安全生产和消防工作考核巡查评分细则"
+    );
+    assert_eq!(r.version().map(|v| v.as_str()), Some("2023"));
+    assert_eq!(r.declared_total().map(|t| t.value), Some(dec("30")));
+    assert_eq!(r.not_applicable(), NotApplicable::Rescale);
+    assert_eq!(r.rounding(), 2);
+    let units: Vec<(&str, &str, bool)> = r
+        .units()
+        .iter()
+        .map(|u| (u.id.as_str(), u.label.as_str(), u.builtin))
+        .collect();
+    assert_eq!(
+        units,
+        [
+            ("occurrence", "次", true),
+            ("enterprise", "家", false),
+            ("person", "人", false),
+            ("item", "项", false)
+        ]
+    );
+    let grades: Vec<(&str, &str, Option<Decimal>)> = r
+        .grades()
+        .iter()
+        .map(|g| (g.id.as_str(), g.label.as_str(), g.at_least.map(|a| a.value)))
+        .collect();
+    assert_eq!(
+        grades,
+        [
+            ("excellent", "优秀", Some(dec("27"))),
+            ("good", "良好", Some(dec("24"))),
+            ("pass", "合格", Some(dec("18"))),
+            ("fail", "不合格", None)
+        ]
+    );
+    assert_eq!(r.sections().len(), 1);
+    assert_eq!(r.sections()[0].id.as_str(), "leadership");
+    assert_eq!(text_at(r.sections()[0].span).lines().last(), Some("  }"));
+
+    let ids: Vec<&str> = r.items().iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, ["2.1", "10.2", "9.1"]);
+    assert!(r.items().iter().all(|i| i.section == Some(0)));
+
+    let item = r.item("2.1").unwrap_or_else(|| panic!("no item 2.1"));
+    assert_eq!(item.weight.value, dec("4"));
+    assert!(!item.optional);
+    assert_eq!(
+        item.owners.iter().map(|o| o.as_str()).collect::<Vec<_>>(),
+        ["县委宣传部"]
+    );
+    assert_eq!(item.basis.len(), 1);
+    assert_eq!(item.checks.len(), 1);
+    assert_eq!(
+        item.checks[0]
+            .by
+            .iter()
+            .map(|o| o.as_str())
+            .collect::<Vec<_>>(),
+        ["县委宣传部"]
+    );
+    let clause_ids: Vec<&str> = item.clauses.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(clause_ids, ["a", "b", "c", "z"]);
+    assert!(
+        matches!(&item.clauses[0].deduction, Deduction::Once { amount, cap: None } if amount.value == dec("2"))
+    );
+    match &item.clauses[2].deduction {
+        Deduction::Per {
+            amount,
+            unit,
+            cap: Some(Limit::ItemWeight(span)),
+        } => {
+            assert_eq!(amount.value, dec("1"));
+            assert_eq!(unit.as_str(), "person");
+            assert_eq!(text_at(*span), "item weight");
+        }
+        other => panic!("clause c: {other:?}"),
+    }
+    assert!(
+        matches!(&item.clauses[3].deduction, Deduction::All { span } if text_at(*span) == "all")
+    );
+    assert_eq!(
+        text_at(item.clauses[0].span),
+        "clause a \"未将习近平总书记关于安全生产重要论述纳入党委宣传工作重点\" deduct 2"
+    );
+
+    let item = r.item("10.2").unwrap_or_else(|| panic!("no item 10.2"));
+    assert!(item.optional);
+    assert_eq!(item.weight.value, dec("6"));
+    assert_eq!(item.owners.len(), 2);
+    match &item.clauses[0].deduction {
+        Deduction::Per {
+            amount,
+            unit,
+            cap: Some(Limit::Amount(cap)),
+        } => {
+            assert_eq!(
+                (amount.value, unit.as_str(), cap.value),
+                (dec("0.1"), "occurrence", dec("1"))
+            );
+        }
+        other => panic!("clause d: {other:?}"),
+    }
+    assert!(
+        matches!(&item.clauses[1].deduction, Deduction::UpTo { max: Limit::Amount(m) } if m.value == dec("1"))
+    );
+    match &item.clauses[2].deduction {
+        Deduction::Threshold {
+            amount,
+            op,
+            threshold,
+        } => {
+            assert_eq!((amount.value, *op), (dec("0.5"), Comparison::Below));
+            assert_eq!(threshold.value, dec("0.5"));
+            assert!(threshold.percent);
+            assert_eq!(text_at(threshold.span), "50%");
+        }
+        other => panic!("clause h: {other:?}"),
+    }
+
+    let item = r.item("9.1").unwrap_or_else(|| panic!("no item 9.1"));
+    assert_eq!(item.externals.len(), 1);
+    let external = &item.externals[0];
+    assert_eq!(
+        (
+            external.id.as_str(),
+            external.title.as_str(),
+            external.weight.value
+        ),
+        ("daily", "日常工作", dec("15"))
+    );
+    assert_eq!(
+        external.by.iter().map(|o| o.as_str()).collect::<Vec<_>>(),
+        ["国务院安委会办公室"]
+    );
+    assert_eq!(item.clause_weight(), dec("5"));
+
+    let penalty = r.penalty("39").unwrap_or_else(|| panic!("no penalty 39"));
+    assert_eq!(penalty.cap.map(|c| c.value), Some(dec("10")));
+    assert_eq!(penalty.clauses.len(), 1);
+    assert!(
+        matches!(&penalty.clauses[0].deduction, Deduction::Per { amount, unit, cap: None } if amount.value == dec("0.5") && unit.as_str() == "item")
+    );
+
+    let vetoes: Vec<(&str, &str, Vec<String>)> = r
+        .vetoes()
+        .iter()
+        .map(|v| {
+            let when = v
+                .when
+                .iter()
+                .map(|w| format!("{}/{}", w.item.as_str(), w.clause.as_str()))
+                .collect();
+            (v.id.as_str(), v.at_most.as_str(), when)
+        })
+        .collect();
+    assert_eq!(
+        vetoes,
+        [
+            ("formality", "good", vec![]),
+            (
+                "inaction",
+                "good",
+                vec!["2.1/a".to_owned(), "2.1/b".to_owned()]
+            )
+        ]
+    );
+}

@@ -354,3 +354,104 @@ fn text(s: &ast::Str) -> Text {
         span: s.span,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::LineIndex;
+    use crate::syntax::parse;
+
+    /// Lowers `input` (which must parse) and compares the lowering
+    /// diagnostics, one per line as `LINE:COLUMN: CODE: MESSAGE`, with `expected`.
+    fn check(input: &str, expected: &str) -> Rubric {
+        let parsed = parse(input);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let (rubric, diagnostics) = lower(&parsed.file);
+        let index = LineIndex::new(input);
+        let rendered: Vec<String> = diagnostics
+            .iter()
+            .map(|d| {
+                let p = index.position(d.span.start);
+                format!("{}:{}: {}: {}", p.line, p.column, d.code, d.message)
+            })
+            .collect();
+        assert_eq!(
+            rendered.join("\n"),
+            expected.trim(),
+            "\nfor input:\n{input}"
+        );
+        rubric
+    }
+
+    #[test]
+    fn defaults() {
+        let r = check("rubric \"t\" {\n}", "");
+        assert_eq!(r.rounding(), 2);
+        assert_eq!(r.not_applicable(), NotApplicable::Rescale);
+        assert_eq!(r.declared_total(), None);
+        assert_eq!(r.units().len(), 1);
+    }
+
+    #[test]
+    fn percentages_are_divided_by_100_exactly() {
+        let r = check(
+            "rubric \"t\" {\n item 1 \"i\" weight 1 {\n  clause a \"a\" deduct 0.5 when below 45.5%\n }\n}",
+            "",
+        );
+        let clause = r
+            .item("1")
+            .and_then(|i| i.clause("a"))
+            .map(|c| &c.deduction);
+        let Some(Deduction::Threshold { threshold, .. }) = clause else {
+            panic!("{clause:?}");
+        };
+        assert_eq!(threshold.value.to_string(), "0.455");
+        assert!(threshold.percent);
+    }
+
+    #[test]
+    fn singletons_given_twice() {
+        let r = check(
+            "rubric \"t\" {\n total 3\n total 4\n version \"a\"\n version \"b\"\n rounding 1\n rounding 3\n not-applicable rescale\n not-applicable full-marks\n item 1 \"i\" weight 1 weight 2 optional optional {\n }\n}",
+            "
+3:2: E0108: `total` is given twice
+5:2: E0108: `version` is given twice
+7:2: E0108: `rounding` is given twice
+9:2: E0108: `not-applicable` is given twice
+10:29: E0108: `weight` is given twice
+10:40: E0108: `optional` is given twice",
+        );
+        assert_eq!(
+            r.declared_total().map(|t| t.value.to_string()),
+            Some("3".into())
+        );
+        assert_eq!(r.version().map(|v| v.as_str()), Some("a"));
+        assert_eq!(r.rounding(), 1);
+        assert_eq!(r.not_applicable(), NotApplicable::Rescale);
+        assert_eq!(
+            r.items().first().map(|i| i.weight.value.to_string()),
+            Some("1".into())
+        );
+    }
+
+    #[test]
+    fn numbers_the_model_cannot_hold() {
+        check(
+            "rubric \"t\" {\n total 99999999999999999999999999999\n rounding 4294967296\n}",
+            "
+2:8: E0104: expected a number with at most 28 digits, found `99999999999999999999999999999`
+3:11: E0104: expected a whole number of decimals, found `4294967296`",
+        );
+    }
+
+    #[test]
+    fn duplicates_are_kept_for_the_checker() {
+        let r = check(
+            "rubric \"t\" {\n unit u \"a\"\n unit u \"b\"\n item 1 \"i\" weight 1 { clause a \"a\" deduct 1 clause a \"b\" deduct 2 }\n item 1 \"j\" weight 2 {\n }\n}",
+            "",
+        );
+        assert_eq!(r.units().len(), 3);
+        assert_eq!(r.items().len(), 2);
+        assert_eq!(r.items().first().map(|i| i.clauses.len()), Some(2));
+    }
+}

@@ -215,7 +215,7 @@ fn clause_rest(start: Span) -> impl Fn(Tokens<'_>) -> PResult<'_, Clause> {
             string,
             kw("deduct", "`deduct`"),
             deduction,
-            opt(preceded(kw_same_line("owner", "`owner`"), strings)),
+            opt(preceded(kw_same_line("owner", "`owner`"), cut(strings))),
         )
             .parse(i)?;
         let span = start.to(Span::at(i.previous_end()));
@@ -234,7 +234,7 @@ fn clause_rest(start: Span) -> impl Fn(Tokens<'_>) -> PResult<'_, Clause> {
 
 fn by(i: Tokens<'_>) -> PResult<'_, Vec<Str>> {
     map(
-        opt(preceded(kw("by", "`by`"), strings)),
+        opt(preceded(kw("by", "`by`"), cut(strings))),
         Option::unwrap_or_default,
     )
     .parse(i)
@@ -337,8 +337,8 @@ fn simple_decl(keyword: &'static str, start: Span) -> impl Fn(Tokens<'_>) -> PRe
                     name("a grade id"),
                     string,
                     opt(preceded(
-                        (kw("at", "`at least`"), kw("least", "`least`")),
-                        number,
+                        (kw("at", "`at least`"), cut(kw("least", "`least`"))),
+                        cut(number),
                     )),
                 )
                     .parse(i)?;
@@ -362,7 +362,7 @@ fn simple_decl(keyword: &'static str, start: Span) -> impl Fn(Tokens<'_>) -> PRe
                     name("a grade id"),
                     opt(preceded(
                         kw("when", "`when`"),
-                        separated_list1(punct(TokenKind::Comma, "`,`"), clause_ref),
+                        cut(separated_list1(punct(TokenKind::Comma, "`,`"), clause_ref)),
                     )),
                 )
                     .parse(i)?;
@@ -400,6 +400,13 @@ const RUBRIC_KEYWORDS: &[&str] = &[
 const SECTION_KEYWORDS: &[&str] = &["item"];
 const ITEM_KEYWORDS: &[&str] = &["owner", "basis", "check", "external", "clause"];
 const PENALTY_KEYWORDS: &[&str] = &["clause"];
+
+/// Words that continue a declaration begun on an earlier line; recovery
+/// does not stop at a line that starts with one of them.
+const CONTINUATION_WORDS: &[&str] = &[
+    "deduct", "per", "capped", "at", "when", "below", "above", "up", "to", "all", "by", "weight",
+    "optional", "most", "least",
+];
 
 fn is_keyword(word: &str) -> bool {
     RUBRIC_KEYWORDS.contains(&word) || ITEM_KEYWORDS.contains(&word) || word == "rubric"
@@ -460,6 +467,7 @@ pub fn parse_file(source: &str, lexed: Lexed) -> (File, Vec<Diagnostic>) {
         diagnostics,
         lexical_errors,
         interior: Vec::new(),
+        header_start: 0,
     };
     let file = parser.file();
     let mut diagnostics = parser.diagnostics;
@@ -478,6 +486,8 @@ struct Parser<'a> {
     lexical_errors: Vec<usize>,
     /// Comments found inside a declaration's header, to be moved before it.
     interior: Vec<Comment>,
+    /// Where the declaration whose block is about to be read starts.
+    header_start: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -597,7 +607,9 @@ impl<'a> Parser<'a> {
         self.pos = from.max(self.pos);
         while let Some(t) = self.peek() {
             if t.kind == TokenKind::RBrace
-                || (t.line_start && t.kind == TokenKind::Ident && is_keyword(self.text(t)))
+                || (t.line_start
+                    && t.kind == TokenKind::Ident
+                    && !CONTINUATION_WORDS.contains(&self.text(t)))
             {
                 break;
             }
@@ -748,6 +760,7 @@ impl<'a> Parser<'a> {
         what: String,
         entry: &mut dyn FnMut(&mut Self, &'static str, Span) -> Option<T>,
     ) -> Block<T> {
+        let header_start = self.header_start;
         let mut block = Block {
             open,
             ..Block::default()
@@ -770,7 +783,7 @@ impl<'a> Parser<'a> {
                 if let Some(open) = open.filter(|_| level != Level::Rubric && token.line_start) {
                     // A `}` left of the line that opened this block closes an
                     // outer block: this one was never closed.
-                    if self.indentation(token.span.start) < self.indentation(open.start) {
+                    if self.indentation(token.span.start) < self.indentation(header_start) {
                         self.unclosed(open, &what, Some(token));
                         self.comment_pos = comment_mark;
                         break;
@@ -788,9 +801,14 @@ impl<'a> Parser<'a> {
             };
             let keyword = match keyword {
                 Some(k) => Some(k),
+                // A declaration of an outer block, on its own line and not
+                // indented deeper than this block's header: this block lacks its `}`.
                 None if token.kind == TokenKind::Ident
                     && token.line_start
-                    && level.closes(text) =>
+                    && level.closes(text)
+                    && (open.is_none()
+                        || self.indentation(token.span.start)
+                            <= self.indentation(header_start)) =>
                 {
                     if let Some(open) = open {
                         self.unclosed(open, &what, Some(token));
@@ -905,6 +923,11 @@ impl<'a> Parser<'a> {
                 format!("`{text}` is not allowed in a penalty; a clause may carry its own `owner` after its deduction")
             }
             (Level::Item, "item") => "items cannot be nested".to_owned(),
+            (Level::Section | Level::Item | Level::Penalty, _)
+                if RUBRIC_KEYWORDS.contains(&text) =>
+            {
+                format!("`{text}` must stand directly in the rubric")
+            }
             _ => return false,
         };
         let d = Diagnostic::new(Code::MisplacedDeclaration, token.span, message);
@@ -1054,6 +1077,7 @@ impl<'a> Parser<'a> {
     }
 
     fn section(&mut self, start: Span) -> Option<Section> {
+        self.header_start = start.start;
         let (id, title) = self
             .header(
                 start,
@@ -1094,6 +1118,7 @@ impl<'a> Parser<'a> {
             map(kw("optional", "`optional`"), ItemAttr::Optional),
         ));
         let header = (name("an item id"), string, nom::multi::many0(attr));
+        self.header_start = start.start;
         let (id, title, attrs) = self
             .header(
                 start,
@@ -1142,10 +1167,11 @@ impl<'a> Parser<'a> {
             name("a penalty id"),
             string,
             opt(preceded(
-                (kw("capped", "`capped`"), kw("at", "`at`")),
-                number,
+                (kw("capped", "`capped`"), cut(kw("at", "`at`"))),
+                cut(number),
             )),
         );
+        self.header_start = start.start;
         let (id, title, cap) = self
             .header(
                 start,
@@ -1246,5 +1272,115 @@ fn decl_continuations(decl: &Decl) -> &'static [&'static str] {
         Decl::Veto(Veto { when, .. }) if when.is_empty() => &["`when`"],
         Decl::Veto(_) => &["`,`"],
         _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::span::LineIndex;
+    use crate::syntax::ast::{Decl, ItemEntry};
+    use crate::syntax::parse;
+
+    /// Parses `input` and compares its diagnostics, one per line as
+    /// `LINE:COLUMN: CODE: MESSAGE`, with `expected`.
+    fn check(input: &str, expected: &str) {
+        let parsed = parse(input);
+        let index = LineIndex::new(input);
+        let rendered: Vec<String> = parsed
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let p = index.position(d.span.start);
+                format!("{}:{}: {}: {}", p.line, p.column, d.code, d.message)
+            })
+            .collect();
+        assert_eq!(
+            rendered.join("\n"),
+            expected.trim(),
+            "\nfor input:\n{input}"
+        );
+    }
+
+    #[test]
+    fn accepts_every_form() {
+        check(
+            "rubric \"t\" {\n version \"1\" total 2 not-applicable full-marks rounding 0\n unit u \"x\"\n grade a \"A\" at least 1\n grade b \"B\"\n section s \"S\" { item 1 \"i\" weight 1 optional { owner \"o\", \"p\" basis \"b\" check \"c\" by \"o\" external e \"e\" weight 0.5 by \"x\" clause a \"a\" deduct 1 per u capped at item weight owner \"q\" } }\n item 2 \"j\" weight 1 { clause a \"a\" deduct 1 when above 3 }\n penalty p \"P\" capped at 1 { clause a \"a\" deduct 0.5 }\n veto v \"v\" at most b when 1/a, 2/a\n}",
+            "",
+        );
+    }
+
+    #[test]
+    fn reports_independent_mistakes_in_one_run() {
+        check(
+            "rubric \"t\" {\n  item 1 \"i\" weight 1 {\n    clause a \"a\" dedcut 1\n    clause b \"b\" deduct 1 pre occurrence\n    ownr \"x\"\n  }\n  grade a \"A\" at lest 1\n}",
+            "
+3:18: E0101: expected `deduct`, found `dedcut`
+4:27: E0101: expected `per`, `when`, `capped`, `owner` or a new line, found `pre`
+5:5: E0101: expected `owner`, `basis`, `check`, `external`, `clause` or `}`, found `ownr`
+7:18: E0101: expected `least`, found `lest`",
+        );
+    }
+
+    #[test]
+    fn an_owner_on_the_next_line_belongs_to_the_item() {
+        let parsed = parse("rubric \"t\" {\n item 1 \"i\" weight 1 {\n  clause a \"a\" deduct all\n  owner \"x\"\n  clause b \"b\" deduct 1 owner \"y\"\n }\n}");
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let rubric = parsed.file.rubric.map(|r| r.node);
+        let Some(Decl::Item(item)) = rubric
+            .as_ref()
+            .and_then(|r| r.body.entries.first())
+            .map(|e| &e.node)
+        else {
+            panic!("no item");
+        };
+        let kinds: Vec<String> = item
+            .body
+            .entries
+            .iter()
+            .map(|e| match &e.node {
+                ItemEntry::Owner(list, _) => format!("owner {}", list.len()),
+                ItemEntry::Clause(c) => format!("clause {} owners {}", c.id.text, c.owners.len()),
+                _ => "other".into(),
+            })
+            .collect();
+        assert_eq!(kinds, ["clause a owners 0", "owner 1", "clause b owners 1"]);
+    }
+
+    #[test]
+    fn unclosed_blocks_point_at_their_brace() {
+        check(
+            "rubric \"t\" {\n  item 1 \"i\" weight 1 {\n    clause a \"a\" deduct 1\n  item 2 \"j\" weight 1 {\n    clause a \"a\" deduct 1\n  }\n",
+            "
+1:12: E0106: expected `}` to close the rubric, found the end of the file
+2:23: E0106: expected `}` to close item `1`, found `item`",
+        );
+    }
+
+    #[test]
+    fn misplaced_declarations() {
+        check(
+            "rubric \"t\" {\n  clause a \"a\" deduct 1\n  section s \"S\" {\n    section t \"T\" {\n    }\n  }\n  penalty p \"P\" { owner \"x\" clause a \"a\" deduct 1 }\n}",
+            "
+2:3: E0107: `clause` must stand inside an item
+4:5: E0107: sections cannot be nested
+7:19: E0107: `owner` is not allowed in a penalty; a clause may carry its own `owner` after its deduction",
+        );
+    }
+
+    #[test]
+    fn missing_header() {
+        check(
+            "item 1 \"i\" weight 1 { clause a \"a\" deduct 1 }",
+            "1:1: E0101: expected `rubric`, found `item`",
+        );
+        check("", "");
+        check("# only a comment", "");
+    }
+
+    #[test]
+    fn deep_braces_do_not_recurse() {
+        let input = format!("rubric \"t\" {{ x {} }}", "{".repeat(200_000));
+        let parsed = parse(&input);
+        assert!(!parsed.diagnostics.is_empty());
     }
 }
