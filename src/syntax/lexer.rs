@@ -562,6 +562,34 @@ impl<'a> Lexer<'a> {
             .max(c.len_utf8());
         let span = Span::new(start, start + len);
         let text = self.source.get(span.range()).unwrap_or("");
+        // A number just before, on this line: `2 分`, `50 %`.
+        let number_before = self
+            .out
+            .tokens
+            .last()
+            .filter(|t| {
+                matches!(t.kind, TokenKind::Number { .. })
+                    && self.source.get(t.span.end..start).is_some_and(|gap| {
+                        !gap.is_empty() && gap.chars().all(|g| g == ' ' || g == '\t')
+                    })
+            })
+            .and_then(|t| self.source.get(t.span.range()));
+        let unit_like = c == '%' || (!c.is_ascii() && text.chars().count() <= 2);
+        if let Some(number) = number_before.filter(|_| unit_like) {
+            let help = if c == '%' {
+                format!("write the `%` right after the number: `{number}%`")
+            } else {
+                format!("write the number alone: `{number}`")
+            };
+            self.error(
+                Code::UnexpectedCharacter,
+                span,
+                format!("unexpected `{text}` after the number `{number}`"),
+                Some(help),
+            );
+            self.pos = span.end;
+            return;
+        }
         let help = if c == ';' {
             Some("remove the `;`: declarations need no terminator".to_owned())
         } else if c.is_ascii() {
@@ -763,6 +791,18 @@ Str { closed: true } `"\q\u{110000}"`
 0..1 E0102: expected `"` to close this string, found the end of the line (help: a string ends on the line where it starts; add the closing `"`)
 7..9 E0103: unknown escape `\q` (help: the escapes are `\"` `\\` `\n` `\t` `\u{XXXX}`; write a backslash as `\\`)
 9..19 E0103: expected `\u{XXXX}` with 1 to 6 hex digits naming a character, found `\u{110000}` (help: write a character as `\u{4E00}`)"#,
+        );
+    }
+
+    #[test]
+    fn units_and_percent_signs_apart_from_their_number() {
+        check(
+            "2 分 50 %",
+            r#"
+Number { percent: false, fullwidth: false } `2`
+Number { percent: false, fullwidth: false } `50`
+2..5 E0105: unexpected `分` after the number `2` (help: write the number alone: `2`)
+9..10 E0105: unexpected `%` after the number `50` (help: write the `%` right after the number: `50%`)"#,
         );
     }
 
