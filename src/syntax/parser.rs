@@ -947,16 +947,25 @@ impl<'a> Parser<'a> {
 
     fn unclosed(&mut self, open: Span, what: &str, found: Option<&Token>) {
         let input = self.input();
-        let d = Diagnostic::new(
+        let found_text = match found {
+            Some(t) if t.kind == TokenKind::RBrace => "the `}` of the enclosing block".to_owned(),
+            _ => describe(&input, found),
+        };
+        let mut d = Diagnostic::new(
             Code::UnclosedBlock,
             open,
-            format!(
-                "expected `}}` to close {what}, found {}",
-                describe(&input, found)
-            ),
+            format!("expected `}}` to close {what}, found {found_text}"),
         )
         .with_label("this `{` is never closed")
         .with_help(format!("add `}}` at the end of {what}"));
+        if let Some(t) = found {
+            let note = if t.kind == TokenKind::RBrace {
+                "this `}` lines up with an enclosing block"
+            } else {
+                "this starts the next declaration"
+            };
+            d = d.with_related(t.span, note);
+        }
         self.diagnostics.push(d);
     }
 
