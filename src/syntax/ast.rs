@@ -371,8 +371,9 @@ pub struct Rubric {
 /// A whole file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct File {
-    /// The rubric with its comments; `None` when no `rubric` header could be read
-    /// (the declarations found are then in a block without braces).
+    /// The rubric with its comments; `None` only for a file without any token.
+    /// When the `rubric` header is missing (an error), the declarations found
+    /// are kept in a rubric with an empty title and a block without braces.
     pub rubric: Option<Entry<Rubric>>,
     /// Comments after the rubric block.
     pub end_comments: Vec<Comment>,
