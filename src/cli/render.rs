@@ -15,6 +15,11 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 /// farther ones get their own, so a snippet never shows a long stretch of file.
 const NEARBY_LINES: usize = 4;
 
+/// Lines longer than this many bytes are shown only around their marks…
+const LONG_LINE: usize = 1024;
+/// …with this many bytes on either side.
+const LONG_LINE_CONTEXT: usize = 256;
+
 /// Renders the diagnostics of the file shown as `path` whose text is `source`,
 /// one after another, each followed by a blank line.
 pub fn render_diagnostics(path: &str, source: &str, diagnostics: &[Diagnostic]) -> String {
@@ -160,6 +165,21 @@ fn snippet<'s>(
     if start == 0 && source.starts_with('\u{feff}') {
         start = '\u{feff}'.len_utf8();
     }
+    // On a very long line (a generated file, a veto listing thousands of
+    // clauses) show only a window around the marks: rendering the whole line
+    // for each of its diagnostics would make the output quadratic.
+    let (mut start, mut end) = (start, end);
+    if cluster.first == cluster.last && end - start > LONG_LINE {
+        let in_cluster = cluster.marks.iter().filter_map(|&i| marks.get(i));
+        let from = in_cluster
+            .clone()
+            .map(|m| m.span.start)
+            .min()
+            .unwrap_or(start);
+        let to = in_cluster.map(|m| m.span.end).max().unwrap_or(end);
+        start = floor_boundary(source, from.saturating_sub(LONG_LINE_CONTEXT).max(start));
+        end = ceil_boundary(source, to.saturating_add(LONG_LINE_CONTEXT).min(end));
+    }
     let text = source.get(start..end)?;
     let mut snippet = Snippet::source(text)
         .line_start(cluster.first + 1)
@@ -282,6 +302,26 @@ a.rubric:2:23: error[E0205]: item `1` has a weight of zero
         assert_eq!(summary(1, 0).as_deref(), Some("1 error"));
         assert_eq!(summary(2, 1).as_deref(), Some("2 errors, 1 warning"));
         assert_eq!(summary(0, 3).as_deref(), Some("3 warnings"));
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_mark() {
+        let mut source = String::from("veto v \"x\" at most good when ");
+        let refs: Vec<String> = (0..5000).map(|i| format!("x{i}/a")).collect();
+        source.push_str(&refs.join(", "));
+        let at = source.find("x4000/a").unwrap();
+        let d = Diagnostic::new(
+            Code::UnknownClause,
+            Span::new(at, at + 5),
+            "unknown item `x4000`",
+        );
+        let text = render_diagnostics("v.rubric", &source, &[d]);
+        assert!(text.len() < 2000, "{text}");
+        assert!(text.contains("x4000/a"), "{text}");
+        assert!(
+            text.lines().any(|l| l.trim_end().ends_with("^^^^^")),
+            "{text}"
+        );
     }
 
     #[test]
