@@ -463,6 +463,7 @@ pub fn parse_file(source: &str, lexed: Lexed) -> (File, Vec<Diagnostic>) {
         diagnostics,
     } = lexed;
     let lexical_errors: Vec<usize> = diagnostics.iter().map(|d| d.span.start).collect();
+    let braces_balanced = braces_balanced(&tokens);
     let mut parser = Parser {
         source,
         tokens: &tokens,
@@ -473,6 +474,7 @@ pub fn parse_file(source: &str, lexed: Lexed) -> (File, Vec<Diagnostic>) {
         lexical_errors,
         interior: Vec::new(),
         header_start: 0,
+        braces_balanced,
     };
     let file = parser.file();
     let mut diagnostics = parser.diagnostics;
@@ -493,6 +495,26 @@ struct Parser<'a> {
     interior: Vec<Comment>,
     /// Where the declaration whose block is about to be read starts.
     header_start: usize,
+    /// Every `}` closes an earlier `{` and none is left open. Layout carries no
+    /// meaning in the language, so only a file whose braces do not pair up
+    /// may have its indentation consulted to guess which block lost its `}`.
+    braces_balanced: bool,
+}
+
+/// True when the braces pair up: no `}` without an open `{`, none left open.
+fn braces_balanced(tokens: &[Token]) -> bool {
+    let mut depth: usize = 0;
+    for token in tokens {
+        match token.kind {
+            TokenKind::LBrace => depth += 1,
+            TokenKind::RBrace => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return false,
+            },
+            _ => {}
+        }
+    }
+    depth == 0
 }
 
 impl<'a> Parser<'a> {
@@ -788,7 +810,9 @@ impl<'a> Parser<'a> {
             };
             let text = self.text(token);
             if token.kind == TokenKind::RBrace {
-                if let Some(open) = open.filter(|_| level != Level::Rubric && token.line_start) {
+                if let Some(open) = open
+                    .filter(|_| level != Level::Rubric && token.line_start && !self.braces_balanced)
+                {
                     // A `}` left of the line that opened this block closes an
                     // outer block: this one was never closed.
                     if self.indentation(token.span.start) < self.indentation(header_start) {
@@ -815,8 +839,9 @@ impl<'a> Parser<'a> {
                     && token.line_start
                     && level.closes(text)
                     && (open.is_none()
-                        || self.indentation(token.span.start)
-                            <= self.indentation(header_start)) =>
+                        || (!self.braces_balanced
+                            && self.indentation(token.span.start)
+                                <= self.indentation(header_start))) =>
                 {
                     if let Some(open) = open {
                         self.unclosed(open, &what, Some(token));
