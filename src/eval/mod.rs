@@ -1110,7 +1110,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                         entities.add(name, amount.value, &reference);
                     }
                     let raw = amount.value.saturating_mul(Decimal::from(n));
-                    (raw, Some(n), Some(unit.name.clone()), None)
+                    (raw, Some(n), Some(unit.name.as_str()), None)
                 }
                 Deduction::UpTo { .. } => {
                     let raw = state.amount.map_or(Decimal::ZERO, |(a, _)| a);
@@ -1140,7 +1140,10 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 shape: clause.deduction.shape(),
                 amount,
                 count,
-                unit,
+                unit: unit.map(str::to_owned),
+                unit_label: unit
+                    .and_then(|u| self.rubric.unit(u))
+                    .map(|u| u.label.value.clone()),
                 raw,
                 capped: amount < raw,
                 value,
@@ -1186,6 +1189,10 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                     id: veto.id.name.clone(),
                     text: veto.text.value.clone(),
                     at_most: veto.at_most.name.clone(),
+                    at_most_label: rubric
+                        .grade(&veto.at_most.name)
+                        .map(|g| g.label.value.clone())
+                        .unwrap_or_default(),
                     by_finding: state.by_finding,
                     clauses,
                     notes: distinct(state.notes),
@@ -1220,6 +1227,10 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             by_score: grades
                 .get(by_score)
                 .map(|g| g.id.name.clone())
+                .unwrap_or_default(),
+            by_score_label: grades
+                .get(by_score)
+                .map(|g| g.label.value.clone())
                 .unwrap_or_default(),
             capped_by,
         })
