@@ -78,6 +78,8 @@ codes! {
     MisplacedDeclaration = "E0107", Error;
     /// A declaration given twice where only one is allowed (`weight`, `total`, …).
     RepeatedDeclaration = "E0108", Error;
+    /// Internal: the formatted text would not mean the same rubric (never expected; the file is left as it was).
+    FormatterMismatch = "E0199", Error;
 
     // --- Validation errors (E02xx) ---
     /// Two things of the same kind with one id.

@@ -1,8 +1,15 @@
 //! Text → concrete syntax tree. Keeps every comment, so the formatter can
 //! reproduce them; recovers after errors, so one run reports every
 //! independent mistake.
+//!
+//! Two passes, both linear: [`lexer`] turns the text into tokens with byte
+//! spans (comments apart), then `parser` reads declarations with nom 8
+//! parsers over the token slice.
 
 pub mod ast;
+mod input;
+pub mod lexer;
+mod parser;
 
 use crate::diagnostic::Diagnostic;
 
@@ -17,6 +24,7 @@ pub struct Parse {
 
 /// Parses a rubric source. Never fails and never panics.
 pub fn parse(source: &str) -> Parse {
-    let _ = source;
-    Parse::default()
+    let lexed = lexer::lex(source);
+    let (file, diagnostics) = parser::parse_file(source, lexed);
+    Parse { file, diagnostics }
 }

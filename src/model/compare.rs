@@ -1,0 +1,145 @@
+//! Comparing rubrics by what they say, not where they say it.
+//!
+//! The formatter's soundness check and the tests share this: two sources
+//! mean the same rubric when their models are equal once every span is
+//! cleared.
+
+use super::{Deduction, Id, Limit, Rubric, Text};
+use crate::span::Span;
+
+impl Rubric {
+    /// A copy with every span cleared, for comparisons that ignore layout.
+    pub fn without_spans(&self) -> Rubric {
+        let mut r = self.clone();
+        r.span = Span::default();
+        clear_text(&mut r.title);
+        if let Some(v) = r.version.as_mut() {
+            clear_text(v);
+        }
+        if let Some(t) = r.total.as_mut() {
+            t.span = Span::default();
+        }
+        for u in &mut r.units {
+            clear_id(&mut u.id);
+            clear_text(&mut u.label);
+        }
+        for g in &mut r.grades {
+            clear_id(&mut g.id);
+            clear_text(&mut g.label);
+            if let Some(a) = g.at_least.as_mut() {
+                a.span = Span::default();
+            }
+        }
+        for s in &mut r.sections {
+            clear_id(&mut s.id);
+            clear_text(&mut s.title);
+            s.span = Span::default();
+        }
+        for i in &mut r.items {
+            clear_id(&mut i.id);
+            clear_text(&mut i.title);
+            i.weight.span = Span::default();
+            i.owners.iter_mut().for_each(clear_text);
+            i.basis.iter_mut().for_each(clear_text);
+            for c in &mut i.checks {
+                clear_text(&mut c.text);
+                c.by.iter_mut().for_each(clear_text);
+            }
+            for e in &mut i.externals {
+                clear_id(&mut e.id);
+                clear_text(&mut e.title);
+                e.weight.span = Span::default();
+                e.by.iter_mut().for_each(clear_text);
+                e.span = Span::default();
+            }
+            i.clauses.iter_mut().for_each(clear_clause);
+            i.span = Span::default();
+        }
+        for p in &mut r.penalties {
+            clear_id(&mut p.id);
+            clear_text(&mut p.title);
+            if let Some(c) = p.cap.as_mut() {
+                c.span = Span::default();
+            }
+            p.clauses.iter_mut().for_each(clear_clause);
+            p.span = Span::default();
+        }
+        for v in &mut r.vetoes {
+            clear_id(&mut v.id);
+            clear_text(&mut v.text);
+            clear_id(&mut v.at_most);
+            for w in &mut v.when {
+                clear_id(&mut w.item);
+                clear_id(&mut w.clause);
+            }
+            v.span = Span::default();
+        }
+        r
+    }
+
+    /// Everything the rubric says, without spans, as text: equal texts mean
+    /// equal rubrics. Also readable in a test failure.
+    pub fn span_free_text(&self) -> String {
+        let r = self.without_spans();
+        format!(
+            "title: {:?}\nversion: {:?}\ntotal: {:?}\nnot_applicable: {:?}\nrounding: {}\nunits: {:#?}\ngrades: {:#?}\nsections: {:#?}\nitems: {:#?}\npenalties: {:#?}\nvetoes: {:#?}\n",
+            r.title.value,
+            r.version.as_ref().map(|v| &v.value),
+            r.total.as_ref().map(|t| (t.value, t.percent)),
+            r.not_applicable,
+            r.rounding,
+            r.units,
+            r.grades,
+            r.sections,
+            r.items,
+            r.penalties,
+            r.vetoes,
+        )
+    }
+
+    /// True when both rubrics say the same thing, wherever they say it.
+    pub fn same_ignoring_spans(&self, other: &Rubric) -> bool {
+        self.span_free_text() == other.span_free_text()
+    }
+}
+
+fn clear_id(id: &mut Id) {
+    id.span = Span::default();
+}
+
+fn clear_text(text: &mut Text) {
+    text.span = Span::default();
+}
+
+fn clear_limit(limit: &mut Limit) {
+    match limit {
+        Limit::Amount(a) => a.span = Span::default(),
+        Limit::ItemWeight(span) => *span = Span::default(),
+    }
+}
+
+fn clear_clause(clause: &mut super::Clause) {
+    clear_id(&mut clause.id);
+    clear_text(&mut clause.text);
+    clause.owners.iter_mut().for_each(clear_text);
+    clause.span = Span::default();
+    match &mut clause.deduction {
+        Deduction::Once { amount, cap } | Deduction::Per { amount, cap, .. } => {
+            amount.span = Span::default();
+            if let Some(c) = cap.as_mut() {
+                clear_limit(c);
+            }
+        }
+        Deduction::All { span } => *span = Span::default(),
+        Deduction::UpTo { max } => clear_limit(max),
+        Deduction::Threshold {
+            amount, threshold, ..
+        } => {
+            amount.span = Span::default();
+            threshold.span = Span::default();
+        }
+    }
+    if let Deduction::Per { unit, .. } = &mut clause.deduction {
+        clear_id(unit);
+    }
+}
