@@ -1,14 +1,125 @@
-//! `rubric eval`. (Placeholder.)
+//! `rubric eval RUBRIC FINDINGS`: score one inspection.
+//!
+//! Exit codes: 0 the report was printed; 1 the rubric has errors or the
+//! findings do not fit it (every problem is listed on stderr); 2 usage or I/O.
 
-use super::Outcome;
+use super::{display_name, print_stdout, read_input, Outcome};
+use crate::eval::{FindingsErrors, Location, Missing, Options};
+use std::path::PathBuf;
 
 /// Arguments of `rubric eval`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The rubric file.
+    rubric: PathBuf,
+    /// The findings file (JSON); `-` reads standard input.
+    findings: PathBuf,
+    /// How to print the report.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Assume this score for externals that have no score, instead of refusing the findings.
+    #[arg(long, value_enum)]
+    missing_external: Option<Assume>,
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// Aligned tables for the terminal.
+    Text,
+    /// The report of spec section 7.
+    Json,
+    /// Tables for people.
+    Markdown,
+}
+
+/// Scores to assume for missing externals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Assume {
+    /// The external's full weight.
+    Full,
+    /// Zero.
+    Zero,
+}
 
 /// Runs the command.
 pub fn run(args: Args) -> Outcome {
-    let _ = args;
-    eprintln!("error: not implemented yet");
-    Outcome::Usage
+    let rubric_name = display_name(&args.rubric);
+    let findings_name = display_name(&args.findings);
+    if args.rubric == args.findings && args.rubric.as_os_str() == "-" {
+        eprintln!("error: the rubric and the findings cannot both be read from standard input");
+        return Outcome::Usage;
+    }
+    let source = match read_input(&args.rubric) {
+        Ok(text) => text,
+        Err(message) => {
+            eprintln!("{message}");
+            return Outcome::Usage;
+        }
+    };
+    let findings_text = match read_input(&args.findings) {
+        Ok(text) => text,
+        Err(message) => {
+            eprintln!("{message}");
+            return Outcome::Usage;
+        }
+    };
+    let compiled = crate::compile(&source);
+    let Some(rubric) = compiled.rubric else {
+        let errors: Vec<_> = compiled.diagnostics.errors().cloned().collect();
+        eprint!(
+            "{}",
+            super::render::render_diagnostics(&rubric_name, &source, &errors)
+        );
+        return Outcome::Failure;
+    };
+    let options = Options::new().missing_external(match args.missing_external {
+        None => Missing::Error,
+        Some(Assume::Full) => Missing::Full,
+        Some(Assume::Zero) => Missing::Zero,
+    });
+    match rubric.evaluate_json(&findings_text, &options) {
+        Ok(report) => {
+            let mut text = match args.format {
+                Format::Text => report.to_text(),
+                Format::Json => report.to_json(),
+                Format::Markdown => report.to_markdown(),
+            };
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            print_stdout(&text)
+        }
+        Err(errors) => {
+            eprint!("{}", render_problems(&findings_name, &errors));
+            Outcome::Failure
+        }
+    }
+}
+
+/// `FINDINGS: findings[3].count: error: MESSAGE`, then `  = help: …`.
+pub(crate) fn render_problems(path: &str, errors: &FindingsErrors) -> String {
+    let mut out = String::new();
+    for error in errors {
+        out.push_str(path);
+        out.push_str(": ");
+        if error.location != Location::Document {
+            out.push_str(&error.location.to_string());
+            out.push_str(": ");
+        }
+        out.push_str("error: ");
+        out.push_str(&error.message);
+        out.push('\n');
+        if let Some(help) = &error.help {
+            out.push_str("  = help: ");
+            out.push_str(help);
+            out.push('\n');
+        }
+    }
+    let count = errors.len();
+    out.push_str(&format!(
+        "error: {count} problem{} in the findings; no report was made\n",
+        if count == 1 { "" } else { "s" }
+    ));
+    out
 }

@@ -1,1 +1,1364 @@
-//! Findings → score. (Placeholder: defined by the evaluator work.)
+//! Findings → score (spec section 5): the evaluator.
+//!
+//! [`Rubric::evaluate`] fits the findings of one inspection to the rubric,
+//! reports every finding that does not fit (rule 10), and otherwise computes
+//! the [`Report`] with exact decimals. Evaluation reads the rubric and never
+//! changes it, so one parsed rubric can score any number of inspections, from
+//! any number of threads.
+//!
+//! The work is linear in the size of the rubric plus the number of findings:
+//! findings are sorted into per-clause and per-external slots in one pass
+//! (items are found through the rubric's id index), then the report is built
+//! in one pass over the rubric. Everything that depends on several findings
+//! (notes, evidence, entity names) is sorted before it is reported, so the
+//! report never depends on the order of the findings (rule 11).
+
+pub mod findings;
+mod template;
+
+pub use findings::{Finding, FindingError, Findings, FindingsErrors, Location};
+pub use template::template;
+
+use crate::model::{Clause, Comparison, Deduction, Item, NotApplicable, Rubric, Target};
+use crate::report::{
+    DeductionReport, EntityAttribution, EntityLoss, ExternalReport, GradeResult, ItemReport,
+    OwnerLoss, PenaltyReport, Report, RubricInfo, Status, VetoReport, Warning,
+};
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::collections::HashMap;
+
+/// The problems that stop an evaluation: findings that do not fit the
+/// rubric, each with its position. The same type as the problems of reading
+/// findings, so both can be shown alike.
+pub type EvalErrors = FindingsErrors;
+
+/// What to do when an external part of an applicable item has no score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Missing {
+    /// Refuse the findings (the default).
+    #[default]
+    Error,
+    /// Assume the external's full weight; the report says so.
+    Full,
+    /// Assume zero; the report says so.
+    Zero,
+}
+
+/// Choices the caller makes for an evaluation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub struct Options {
+    /// What a missing external score means (spec rule 3).
+    pub missing_external: Missing,
+}
+
+impl Options {
+    /// The defaults: a missing external score is an error.
+    pub fn new() -> Options {
+        Options::default()
+    }
+
+    /// Sets what a missing external score means.
+    #[must_use]
+    pub fn missing_external(mut self, missing: Missing) -> Options {
+        self.missing_external = missing;
+        self
+    }
+}
+
+impl Rubric {
+    /// Evaluates the findings of one inspection (spec section 5).
+    ///
+    /// Returns every finding that does not fit the rubric at once, each with
+    /// its position, or the report. Takes `&self`: the rubric is shared,
+    /// never changed.
+    pub fn evaluate(&self, findings: &Findings, options: &Options) -> Result<Report, EvalErrors> {
+        Evaluation::new(self, findings, options).run()
+    }
+
+    /// Reads findings from JSON and evaluates them: the problems of both
+    /// steps come back as one list.
+    pub fn evaluate_json(&self, json: &str, options: &Options) -> Result<Report, EvalErrors> {
+        let findings = Findings::from_json(json)?;
+        self.evaluate(&findings, options)
+    }
+}
+
+/// What the findings say about one clause, merged (rule 2).
+#[derive(Debug, Default)]
+struct ClauseState<'f> {
+    touched: bool,
+    /// Once clauses: Σ (count, or 1). Per clauses: Σ counts of findings without names.
+    times: u64,
+    names: Vec<&'f str>,
+    /// With the index of the finding that gave it, for "given twice" errors.
+    amount: Option<(Decimal, usize)>,
+    value: Option<(Decimal, usize)>,
+    notes: Vec<&'f str>,
+    evidence: Vec<&'f str>,
+}
+
+#[derive(Debug, Default)]
+struct ExternalState<'f> {
+    score: Option<(Decimal, usize)>,
+    notes: Vec<&'f str>,
+    evidence: Vec<&'f str>,
+}
+
+#[derive(Debug, Default)]
+struct ItemState<'f> {
+    /// Index of the first finding that declared the item not applicable.
+    not_applicable: Option<usize>,
+    declarations: usize,
+    reasons: Vec<&'f str>,
+    notes: Vec<&'f str>,
+    evidence: Vec<&'f str>,
+}
+
+#[derive(Debug, Default)]
+struct VetoState<'f> {
+    by_finding: bool,
+    notes: Vec<&'f str>,
+    evidence: Vec<&'f str>,
+}
+
+/// Slot layout: the clauses of all items, then those of all penalties, in
+/// rubric order; `clause_base[t]` is the first slot of target `t` (items
+/// first, then penalties).
+struct Evaluation<'r, 'f> {
+    rubric: &'r Rubric,
+    findings: &'f Findings,
+    options: &'r Options,
+    clause_base: Vec<usize>,
+    external_base: Vec<usize>,
+    clauses: Vec<ClauseState<'f>>,
+    externals: Vec<ExternalState<'f>>,
+    items: Vec<ItemState<'f>>,
+    vetoes: Vec<VetoState<'f>>,
+    errors: Vec<FindingError>,
+    warnings: Vec<Warning>,
+}
+
+/// The fields a finding may carry, for "does not fit" errors.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Count,
+    Entities,
+    Amount,
+    Value,
+    Score,
+    Reason,
+}
+
+impl Field {
+    const fn name(self) -> &'static str {
+        match self {
+            Field::Count => "count",
+            Field::Entities => "entities",
+            Field::Amount => "amount",
+            Field::Value => "value",
+            Field::Score => "score",
+            Field::Reason => "reason",
+        }
+    }
+
+    const fn fits(self) -> &'static str {
+        match self {
+            Field::Count => "once and `per` clauses",
+            Field::Entities => "`per` clauses",
+            Field::Amount => "discretionary clauses (`deduct up to`)",
+            Field::Value => "threshold clauses (`when below`, `when above`)",
+            Field::Score => "externals",
+            Field::Reason => "findings that declare an item not applicable",
+        }
+    }
+
+    fn given(self, finding: &Finding) -> bool {
+        match self {
+            Field::Count => finding.count.is_some(),
+            Field::Entities => finding.entities.is_some(),
+            Field::Amount => finding.amount.is_some(),
+            Field::Value => finding.value.is_some(),
+            Field::Score => finding.score.is_some(),
+            Field::Reason => finding.reason.is_some(),
+        }
+    }
+}
+
+const ALL_FIELDS: [Field; 6] = [
+    Field::Count,
+    Field::Entities,
+    Field::Amount,
+    Field::Value,
+    Field::Score,
+    Field::Reason,
+];
+
+fn shape_words(deduction: &Deduction) -> String {
+    match deduction {
+        Deduction::Once { .. } => "which deducts once".into(),
+        Deduction::All { .. } => "which deducts everything (`deduct all`)".into(),
+        Deduction::Per { unit, .. } => format!("which deducts per `{}`", unit.name),
+        Deduction::UpTo { .. } => "which is discretionary".into(),
+        Deduction::Threshold { .. } => "which is a threshold clause".into(),
+    }
+}
+
+fn accepts(deduction: &Deduction, field: Field) -> bool {
+    match field {
+        Field::Count => matches!(
+            deduction,
+            Deduction::Once { .. } | Deduction::All { .. } | Deduction::Per { .. }
+        ),
+        Field::Entities => matches!(deduction, Deduction::Per { .. }),
+        Field::Amount => matches!(deduction, Deduction::UpTo { .. }),
+        Field::Value => matches!(deduction, Deduction::Threshold { .. }),
+        Field::Score | Field::Reason => false,
+    }
+}
+
+/// A "did you mean" hint. One-letter ids (clause `a`, `b`) are all one edit
+/// apart, so a hint for them would be a guess; the message lists them instead.
+fn suggest<'c>(wanted: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<String> {
+    if wanted.chars().count() < 2 {
+        return None;
+    }
+    crate::diagnostic::closest(wanted, candidates).map(|near| format!("did you mean `{near}`?"))
+}
+
+fn list<'a>(ids: impl Iterator<Item = &'a str>) -> String {
+    ids.collect::<Vec<_>>().join(", ")
+}
+
+/// Sorted, without repeats: the order-independent form of merged texts.
+fn distinct(mut texts: Vec<&str>) -> Vec<String> {
+    texts.sort_unstable();
+    texts.dedup();
+    texts.into_iter().map(str::to_owned).collect()
+}
+
+fn joined(texts: Vec<&str>) -> Option<String> {
+    let texts = distinct(texts);
+    (!texts.is_empty()).then(|| texts.join("; "))
+}
+
+impl<'r, 'f> Evaluation<'r, 'f> {
+    fn new(rubric: &'r Rubric, findings: &'f Findings, options: &'r Options) -> Self {
+        let mut clause_base = Vec::with_capacity(rubric.items.len() + rubric.penalties.len());
+        let mut slots = 0;
+        for item in &rubric.items {
+            clause_base.push(slots);
+            slots += item.clauses.len();
+        }
+        for penalty in &rubric.penalties {
+            clause_base.push(slots);
+            slots += penalty.clauses.len();
+        }
+        let mut external_base = Vec::with_capacity(rubric.items.len());
+        let mut externals = 0;
+        for item in &rubric.items {
+            external_base.push(externals);
+            externals += item.externals.len();
+        }
+        Evaluation {
+            rubric,
+            findings,
+            options,
+            clause_base,
+            external_base,
+            clauses: std::iter::repeat_with(ClauseState::default)
+                .take(slots)
+                .collect(),
+            externals: std::iter::repeat_with(ExternalState::default)
+                .take(externals)
+                .collect(),
+            items: std::iter::repeat_with(ItemState::default)
+                .take(rubric.items.len())
+                .collect(),
+            vetoes: std::iter::repeat_with(VetoState::default)
+                .take(rubric.vetoes.len())
+                .collect(),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    fn run(mut self) -> Result<Report, EvalErrors> {
+        // Not-applicable declarations first, so that a clause finding listed
+        // before the declaration is refused just the same (rule 4, rule 11).
+        for (index, finding) in self.findings.findings.iter().enumerate() {
+            self.declare_not_applicable(index, finding);
+        }
+        for (index, finding) in self.findings.findings.iter().enumerate() {
+            self.sort_in(index, finding);
+        }
+        let report = self.report();
+        if self.errors.is_empty() {
+            report.ok_or_else(|| FindingsErrors(Vec::new()))
+        } else {
+            self.errors.sort();
+            Err(FindingsErrors(self.errors))
+        }
+    }
+
+    fn error(
+        &mut self,
+        index: usize,
+        field: Option<&'static str>,
+        message: String,
+    ) -> &mut FindingError {
+        self.errors.push(FindingError::new(
+            Location::Finding { index, field },
+            message,
+        ));
+        let last = self.errors.len() - 1;
+        &mut self.errors[last]
+    }
+
+    fn declare_not_applicable(&mut self, index: usize, finding: &'f Finding) {
+        if !finding.not_applicable || finding.veto.is_some() {
+            return;
+        }
+        let Some(Target::Item(i)) = finding
+            .item
+            .as_deref()
+            .and_then(|id| self.rubric.target(id))
+        else {
+            return;
+        };
+        let Some(item) = self.rubric.items.get(i) else {
+            return;
+        };
+        if !item.optional || finding.clause.is_some() || finding.external.is_some() {
+            return; // refused in `sort_in`
+        }
+        let Some(state) = self.items.get_mut(i) else {
+            return;
+        };
+        state.not_applicable.get_or_insert(index);
+        state.declarations += 1;
+        state.reasons.extend(finding.reason.as_deref());
+        state.notes.extend(finding.note.as_deref());
+        state
+            .evidence
+            .extend(finding.evidence.iter().map(String::as_str));
+    }
+
+    /// Checks one finding against the rubric and merges it into its slot.
+    fn sort_in(&mut self, index: usize, finding: &'f Finding) {
+        if let Some(veto) = &finding.veto {
+            self.veto_finding(index, finding, veto);
+            return;
+        }
+        let Some(item_id) = finding.item.as_deref() else {
+            let message = if finding.clause.is_some() || finding.external.is_some() {
+                "a finding with a `clause` or `external` needs the `item` it belongs to"
+            } else {
+                "a finding names an `item` (with a `clause`, an `external` or `not_applicable`) or a `veto`"
+            };
+            self.error(index, None, message.into());
+            return;
+        };
+        let Some(target) = self.rubric.target(item_id) else {
+            let ids = self
+                .rubric
+                .items
+                .iter()
+                .map(|i| i.id.as_str())
+                .chain(self.rubric.penalties.iter().map(|p| p.id.as_str()));
+            let help = suggest(item_id, ids);
+            let error = self.error(index, Some("item"), format!("unknown item `{item_id}`"));
+            error.help = help;
+            return;
+        };
+        if finding.clause.is_some() && finding.external.is_some() {
+            self.error(
+                index,
+                None,
+                "a finding names either a `clause` or an `external`, not both".into(),
+            );
+            return;
+        }
+        match target {
+            Target::Item(i) => self.item_finding(index, finding, i),
+            Target::Penalty(p) => self.penalty_finding(index, finding, p),
+        }
+    }
+
+    fn veto_finding(&mut self, index: usize, finding: &'f Finding, id: &str) {
+        let extras = [
+            ("item", finding.item.is_some()),
+            ("clause", finding.clause.is_some()),
+            ("external", finding.external.is_some()),
+            ("not_applicable", finding.not_applicable),
+        ];
+        for (name, given) in extras {
+            if given {
+                self.error(
+                    index,
+                    Some(name),
+                    format!("`{name}` does not fit a veto finding, which takes only `note` and `evidence`"),
+                );
+            }
+        }
+        for field in ALL_FIELDS {
+            if field.given(finding) {
+                self.error(
+                    index,
+                    Some(field.name()),
+                    format!(
+                        "`{}` does not fit a veto finding, which takes only `note` and `evidence`",
+                        field.name()
+                    ),
+                );
+            }
+        }
+        let Some(v) = self.rubric.vetoes.iter().position(|v| v.id.name == id) else {
+            let rubric = self.rubric;
+            let message = if rubric.vetoes.is_empty() {
+                format!("unknown veto `{id}`; the rubric declares no vetoes")
+            } else {
+                format!(
+                    "unknown veto `{id}`; the vetoes are {}",
+                    list(rubric.vetoes.iter().map(|v| v.id.as_str()))
+                )
+            };
+            let help = suggest(id, rubric.vetoes.iter().map(|v| v.id.as_str()));
+            self.error(index, Some("veto"), message).help = help;
+            return;
+        };
+        if let Some(state) = self.vetoes.get_mut(v) {
+            state.by_finding = true;
+            state.notes.extend(finding.note.as_deref());
+            state
+                .evidence
+                .extend(finding.evidence.iter().map(String::as_str));
+        }
+    }
+
+    fn item_finding(&mut self, index: usize, finding: &'f Finding, i: usize) {
+        let rubric = self.rubric;
+        let Some(item) = rubric.items.get(i) else {
+            return;
+        };
+        let id = item.id.as_str();
+        if finding.not_applicable {
+            if finding.clause.is_some() || finding.external.is_some() {
+                self.error(
+                    index,
+                    Some("not_applicable"),
+                    "a finding that declares an item not applicable names no clause or external"
+                        .into(),
+                );
+            } else if !item.optional {
+                self.error(
+                    index,
+                    Some("not_applicable"),
+                    format!("item `{id}` is not optional, so it cannot be declared not applicable"),
+                )
+                .help = Some(
+                    "only items marked `optional` after their weight may be not applicable".into(),
+                );
+            }
+            for field in ALL_FIELDS {
+                if field != Field::Reason && field.given(finding) {
+                    self.error(
+                        index,
+                        Some(field.name()),
+                        format!(
+                            "`{}` does not fit a finding that declares item `{id}` not applicable",
+                            field.name()
+                        ),
+                    );
+                }
+            }
+            return;
+        }
+        let declared = self.items.get(i).and_then(|s| s.not_applicable);
+        if let Some(clause_id) = finding.clause.as_deref() {
+            let Some(c) = item.clauses.iter().position(|c| c.id.name == clause_id) else {
+                self.unknown_clause(index, "item", id, &item.clauses, clause_id);
+                return;
+            };
+            if let Some(at) = declared {
+                self.error(
+                    index,
+                    Some("clause"),
+                    format!("item `{id}` is declared not applicable (findings[{at}]), so clause `{clause_id}` cannot be found"),
+                );
+                return;
+            }
+            let slot = self.clause_base.get(i).map_or(0, |b| b + c);
+            if let Some(clause) = item.clauses.get(c) {
+                self.clause_finding(index, finding, id, clause, item.clause_weight(), slot);
+            }
+        } else if let Some(external_id) = finding.external.as_deref() {
+            self.external_finding(index, finding, i, item, external_id, declared);
+        } else {
+            self.error(
+                index,
+                None,
+                format!("the finding for item `{id}` names no clause or external"),
+            )
+            .help = Some("add `clause`, `external`, or `\"not_applicable\": true`".into());
+        }
+    }
+
+    fn external_finding(
+        &mut self,
+        index: usize,
+        finding: &'f Finding,
+        i: usize,
+        item: &Item,
+        external_id: &str,
+        declared: Option<usize>,
+    ) {
+        let id = item.id.as_str();
+        let Some(e) = item.externals.iter().position(|e| e.id.name == external_id) else {
+            let message = if item.externals.is_empty() {
+                format!("item `{id}` has no external `{external_id}`; it has no externals")
+            } else {
+                format!(
+                    "item `{id}` has no external `{external_id}`; its externals are {}",
+                    list(item.externals.iter().map(|e| e.id.as_str()))
+                )
+            };
+            let help = suggest(external_id, item.externals.iter().map(|e| e.id.as_str()));
+            self.error(index, Some("external"), message).help = help;
+            return;
+        };
+        if let Some(at) = declared {
+            self.error(
+                index,
+                Some("external"),
+                format!("item `{id}` is declared not applicable (findings[{at}]), so its external `{external_id}` cannot be scored"),
+            );
+            return;
+        }
+        for field in ALL_FIELDS {
+            if field != Field::Score && field.given(finding) {
+                self.error(
+                    index,
+                    Some(field.name()),
+                    format!(
+                        "`{}` does not fit external `{id}/{external_id}`; `{}` fits {}",
+                        field.name(),
+                        field.name(),
+                        field.fits()
+                    ),
+                );
+            }
+        }
+        let Some(external) = item.externals.get(e) else {
+            return;
+        };
+        let weight = external.weight.value;
+        let slot = self.external_base.get(i).map_or(0, |b| b + e);
+        let Some(score) = finding.score else {
+            self.error(
+                index,
+                Some("score"),
+                format!(
+                    "missing `score` for external `{id}/{external_id}` (0 to {})",
+                    crate::report::plain(weight)
+                ),
+            );
+            return;
+        };
+        if score.is_sign_negative() && !score.is_zero() || score > weight {
+            self.error(
+                index,
+                Some("score"),
+                format!(
+                    "score `{}` is out of range for external `{id}/{external_id}`: expected 0 ≤ score ≤ {}",
+                    crate::report::plain(score),
+                    crate::report::plain(weight)
+                ),
+            );
+            return;
+        }
+        let Some(state) = self.externals.get_mut(slot) else {
+            return;
+        };
+        if let Some((_, first)) = state.score {
+            self.error(
+                index,
+                Some("score"),
+                format!(
+                    "external `{id}/{external_id}` is scored twice (first in findings[{first}])"
+                ),
+            );
+            return;
+        }
+        state.score = Some((score, index));
+        state.notes.extend(finding.note.as_deref());
+        state
+            .evidence
+            .extend(finding.evidence.iter().map(String::as_str));
+    }
+
+    fn penalty_finding(&mut self, index: usize, finding: &'f Finding, p: usize) {
+        let rubric = self.rubric;
+        let Some(penalty) = rubric.penalties.get(p) else {
+            return;
+        };
+        let id = penalty.id.as_str();
+        if finding.not_applicable {
+            self.error(
+                index,
+                Some("not_applicable"),
+                format!("`{id}` is a penalty, which cannot be declared not applicable"),
+            );
+            return;
+        }
+        if finding.external.is_some() {
+            self.error(
+                index,
+                Some("external"),
+                format!("`{id}` is a penalty, which has no externals"),
+            );
+            return;
+        }
+        let Some(clause_id) = finding.clause.as_deref() else {
+            self.error(
+                index,
+                None,
+                format!("the finding for penalty `{id}` names no clause"),
+            );
+            return;
+        };
+        let Some(c) = penalty.clauses.iter().position(|c| c.id.name == clause_id) else {
+            self.unknown_clause(index, "penalty", id, &penalty.clauses, clause_id);
+            return;
+        };
+        let slot = self
+            .clause_base
+            .get(rubric.items.len() + p)
+            .map_or(0, |b| b + c);
+        // `item weight` has no meaning in a penalty (the checker refuses it);
+        // the penalty's own cap stands in for it.
+        let limit = penalty.cap.map_or(Decimal::ZERO, |c| c.value);
+        if let Some(clause) = penalty.clauses.get(c) {
+            self.clause_finding(index, finding, id, clause, limit, slot);
+        }
+    }
+
+    fn unknown_clause(
+        &mut self,
+        index: usize,
+        kind: &str,
+        id: &str,
+        clauses: &[Clause],
+        wanted: &str,
+    ) {
+        let message = if clauses.is_empty() {
+            format!("{kind} `{id}` has no clause `{wanted}`; it has no clauses")
+        } else {
+            format!(
+                "{kind} `{id}` has no clause `{wanted}`; its clauses are {}",
+                list(clauses.iter().map(|c| c.id.as_str()))
+            )
+        };
+        let help = suggest(wanted, clauses.iter().map(|c| c.id.as_str()));
+        self.error(index, Some("clause"), message).help = help;
+    }
+
+    fn clause_finding(
+        &mut self,
+        index: usize,
+        finding: &'f Finding,
+        item_id: &str,
+        clause: &Clause,
+        clause_weight: Decimal,
+        slot: usize,
+    ) {
+        let reference = format!("{item_id}/{}", clause.id.name);
+        let deduction = &clause.deduction;
+        let mut fits = true;
+        for field in ALL_FIELDS {
+            if field.given(finding) && !accepts(deduction, field) {
+                fits = false;
+                self.error(
+                    index,
+                    Some(field.name()),
+                    format!(
+                        "`{}` does not fit clause `{reference}`, {}; `{}` fits {}",
+                        field.name(),
+                        shape_words(deduction),
+                        field.name(),
+                        field.fits()
+                    ),
+                );
+            }
+        }
+        if !fits {
+            return;
+        }
+        let Some(state) = self.clauses.get_mut(slot) else {
+            return;
+        };
+        let mut problem: Option<(&'static str, String)> = None;
+        match deduction {
+            Deduction::Once { .. } | Deduction::All { .. } => {
+                state.times = state.times.saturating_add(finding.count.unwrap_or(1));
+            }
+            Deduction::Per { .. } => match (&finding.entities, finding.count) {
+                (Some(names), count) => {
+                    let mut own: Vec<&str> = names.iter().map(String::as_str).collect();
+                    own.sort_unstable();
+                    own.dedup();
+                    if let Some(count) =
+                        count.filter(|c| usize::try_from(*c).ok() != Some(own.len()))
+                    {
+                        problem = Some((
+                            "count",
+                            format!(
+                                "`count` is {count} but `entities` names {} for clause `{reference}`; give one, or make them agree",
+                                own.len()
+                            ),
+                        ));
+                    }
+                    state.names.extend(names.iter().map(String::as_str));
+                }
+                (None, count) => state.times = state.times.saturating_add(count.unwrap_or(1)),
+            },
+            Deduction::UpTo { max } => {
+                let max = max.resolve(clause_weight.max(Decimal::ZERO));
+                match (finding.amount, state.amount) {
+                    (None, _) => {
+                        problem = Some((
+                            "amount",
+                            format!(
+                                "missing `amount` for discretionary clause `{reference}` (0 to {})",
+                                crate::report::plain(max)
+                            ),
+                        ));
+                    }
+                    (Some(_), Some((_, first))) => {
+                        problem = Some((
+                            "amount",
+                            format!("a second `amount` for discretionary clause `{reference}` (the first is in findings[{first}]); give one amount per clause"),
+                        ));
+                    }
+                    (Some(a), None) if (a.is_sign_negative() && !a.is_zero()) || a > max => {
+                        problem = Some((
+                            "amount",
+                            format!(
+                                "amount `{}` is out of range for clause `{reference}`: expected 0 ≤ amount ≤ {}",
+                                crate::report::plain(a),
+                                crate::report::plain(max)
+                            ),
+                        ));
+                    }
+                    (Some(a), None) => state.amount = Some((a, index)),
+                }
+            }
+            Deduction::Threshold { .. } => match (finding.value, state.value) {
+                (None, _) => {
+                    problem = Some((
+                        "value",
+                        format!("missing `value` for threshold clause `{reference}` (a number, or a percentage such as \"42%\")"),
+                    ));
+                }
+                (Some(_), Some((_, first))) => {
+                    problem = Some((
+                        "value",
+                        format!("a second `value` for threshold clause `{reference}` (the first is in findings[{first}]); give one value per clause"),
+                    ));
+                }
+                (Some(v), None) => state.value = Some((v, index)),
+            },
+        }
+        state.touched = true;
+        state.notes.extend(finding.note.as_deref());
+        state
+            .evidence
+            .extend(finding.evidence.iter().map(String::as_str));
+        if let Some((field, message)) = problem {
+            self.error(index, Some(field), message);
+        }
+    }
+
+    /// Builds the report in rubric order; `None` when an error stops it.
+    fn report(&mut self) -> Option<Report> {
+        let rubric = self.rubric;
+        let mut owners = Owners::default();
+        let mut entities = Entities::default();
+        let mut items = Vec::with_capacity(rubric.items.len());
+        let mut raw = Decimal::ZERO;
+        let mut applicable_weight = Decimal::ZERO;
+        let mut not_applicable_weight = Decimal::ZERO;
+        for (i, item) in rubric.items.iter().enumerate() {
+            let report = self.item_report(i, item, &mut owners, &mut entities);
+            match report.score {
+                Some(score) => {
+                    raw = raw.saturating_add(score);
+                    applicable_weight = applicable_weight.saturating_add(item.weight.value);
+                }
+                None => {
+                    not_applicable_weight = not_applicable_weight.saturating_add(item.weight.value)
+                }
+            }
+            items.push(report);
+        }
+        let mut penalties = Vec::with_capacity(rubric.penalties.len());
+        let mut penalized = Decimal::ZERO;
+        for (p, penalty) in rubric.penalties.iter().enumerate() {
+            let base = self
+                .clause_base
+                .get(rubric.items.len() + p)
+                .copied()
+                .unwrap_or(0);
+            let limit = penalty.cap.map_or(Decimal::ZERO, |c| c.value);
+            let deductions = self.deductions(
+                &penalty.id.name,
+                &penalty.clauses,
+                base,
+                limit,
+                &mut entities,
+            );
+            let raw_sum = deductions
+                .iter()
+                .fold(Decimal::ZERO, |sum, d| sum.saturating_add(d.amount));
+            let deducted = penalty.cap.map_or(raw_sum, |cap| raw_sum.min(cap.value));
+            owners.charge_clauses(&penalty.id.name, &penalty.clauses, &deductions, deducted);
+            penalized = penalized.saturating_add(deducted);
+            penalties.push(PenaltyReport {
+                id: penalty.id.name.clone(),
+                title: penalty.title.value.clone(),
+                cap: penalty.cap.map(|c| c.value),
+                deducted,
+                raw: raw_sum,
+                capped: deducted < raw_sum,
+                deductions,
+            });
+        }
+        let vetoes = self.vetoes_report(&items, &penalties);
+
+        if applicable_weight <= Decimal::ZERO {
+            self.errors.push(FindingError::new(
+                Location::Field("findings"),
+                "no item applies: every item is declared not applicable, so there is nothing to score",
+            ));
+            return None;
+        }
+        let total = rubric.total();
+        let scaled = match rubric.not_applicable {
+            NotApplicable::Rescale => raw
+                .checked_mul(total)
+                .and_then(|x| x.checked_div(applicable_weight))
+                .or_else(|| {
+                    raw.checked_div(applicable_weight)
+                        .and_then(|x| x.checked_mul(total))
+                }),
+            NotApplicable::FullMarks => raw.checked_add(not_applicable_weight),
+        };
+        let Some(scaled) = scaled else {
+            self.errors.push(FindingError::new(
+                Location::Field("findings"),
+                "the score is too large to compute exactly",
+            ));
+            return None;
+        };
+        let score_exact = scaled
+            .saturating_sub(penalized)
+            .max(Decimal::ZERO)
+            .normalize();
+        let decimals = rubric.rounding.min(28);
+        let mut score =
+            score_exact.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
+        score.rescale(decimals);
+        let grade = self.grade(score, &vetoes);
+        self.warnings.sort();
+        self.warnings.dedup();
+        Some(Report {
+            subject: self.findings.subject.clone(),
+            rubric: RubricInfo {
+                title: rubric.title.value.clone(),
+                version: rubric.version.as_ref().map(|v| v.value.clone()),
+            },
+            score,
+            score_exact,
+            total,
+            raw,
+            applicable_weight,
+            not_applicable: rubric.not_applicable.as_str(),
+            scaled,
+            penalized,
+            grade,
+            items,
+            penalties,
+            vetoes,
+            by_owner: owners.finish(),
+            by_entity: entities.finish(),
+            warnings: std::mem::take(&mut self.warnings),
+        })
+    }
+
+    fn item_report(
+        &mut self,
+        i: usize,
+        item: &Item,
+        owners: &mut Owners,
+        entities: &mut Entities,
+    ) -> ItemReport {
+        let id = item.id.as_str();
+        let state = self
+            .items
+            .get_mut(i)
+            .map(std::mem::take)
+            .unwrap_or_default();
+        let item_owners: Vec<String> = item.owners.iter().map(|o| o.value.clone()).collect();
+        if state.not_applicable.is_some() {
+            if state.declarations > 1 {
+                self.warnings.push(Warning {
+                    at: id.to_owned(),
+                    message: format!(
+                        "item `{id}` is declared not applicable {} times",
+                        state.declarations
+                    ),
+                });
+            }
+            return ItemReport {
+                id: id.to_owned(),
+                title: item.title.value.clone(),
+                weight: item.weight.value,
+                status: Status::NotApplicable,
+                reason: joined(state.reasons),
+                note: joined(state.notes),
+                evidence: distinct(state.evidence),
+                score: None,
+                deducted: Decimal::ZERO,
+                capped: false,
+                owners: item_owners,
+                deductions: Vec::new(),
+                externals: item
+                    .externals
+                    .iter()
+                    .map(|e| ExternalReport {
+                        id: e.id.name.clone(),
+                        title: e.title.value.clone(),
+                        weight: e.weight.value,
+                        score: None,
+                        assumed: None,
+                        note: None,
+                        evidence: Vec::new(),
+                    })
+                    .collect(),
+            };
+        }
+        let clause_weight = item.clause_weight().max(Decimal::ZERO);
+        let base = self.clause_base.get(i).copied().unwrap_or(0);
+        let deductions = self.deductions(id, &item.clauses, base, clause_weight, entities);
+        let sum = deductions
+            .iter()
+            .fold(Decimal::ZERO, |sum, d| sum.saturating_add(d.amount));
+        let deducted = sum.min(clause_weight);
+        let mut externals = Vec::with_capacity(item.externals.len());
+        let mut external_scores = Decimal::ZERO;
+        let ext_base = self.external_base.get(i).copied().unwrap_or(0);
+        for (e, external) in item.externals.iter().enumerate() {
+            let state = self
+                .externals
+                .get_mut(ext_base + e)
+                .map(std::mem::take)
+                .unwrap_or_default();
+            let reference = format!("{id}/{}", external.id.name);
+            let weight = external.weight.value;
+            let (score, assumed) = match (state.score, self.options.missing_external) {
+                (Some((score, _)), _) => (score, None),
+                (None, Missing::Error) => {
+                    self.errors.push(
+                        FindingError::new(
+                            Location::Rubric(reference.clone()),
+                            format!("no score for external `{}` of item `{id}`", external.id.name),
+                        )
+                        .with_help(format!(
+                            "add {{\"item\": \"{id}\", \"external\": \"{}\", \"score\": …}} (0 to {}), or choose to assume missing external scores full or zero",
+                            external.id.name,
+                            crate::report::plain(weight)
+                        )),
+                    );
+                    (Decimal::ZERO, None)
+                }
+                (None, Missing::Full) => (weight, Some("full")),
+                (None, Missing::Zero) => (Decimal::ZERO, Some("zero")),
+            };
+            if let Some(assumed) = assumed {
+                self.warnings.push(Warning {
+                    at: reference,
+                    message: format!(
+                        "no score for external `{}` of item `{id}`; assumed {assumed} ({})",
+                        external.id.name,
+                        crate::report::plain(score)
+                    ),
+                });
+            }
+            external_scores = external_scores.saturating_add(score);
+            externals.push(ExternalReport {
+                id: external.id.name.clone(),
+                title: external.title.value.clone(),
+                weight,
+                score: Some(score),
+                assumed,
+                note: joined(state.notes),
+                evidence: distinct(state.evidence),
+            });
+        }
+        let score = clause_weight
+            .saturating_sub(deducted)
+            .saturating_add(external_scores);
+        let lost = item.weight.value.saturating_sub(score).max(Decimal::ZERO);
+        owners.charge_item(id, &item_owners, &item.clauses, &deductions, deducted, lost);
+        ItemReport {
+            id: id.to_owned(),
+            title: item.title.value.clone(),
+            weight: item.weight.value,
+            status: Status::Scored,
+            reason: None,
+            note: None,
+            evidence: Vec::new(),
+            score: Some(score),
+            deducted,
+            capped: sum > clause_weight,
+            owners: item_owners,
+            deductions,
+            externals,
+        }
+    }
+
+    /// The deductions of the clauses that findings named, in rubric order.
+    fn deductions(
+        &mut self,
+        owner_id: &str,
+        clauses: &[Clause],
+        base: usize,
+        clause_weight: Decimal,
+        entities: &mut Entities,
+    ) -> Vec<DeductionReport> {
+        let mut out = Vec::new();
+        for (c, clause) in clauses.iter().enumerate() {
+            let Some(state) = self.clauses.get_mut(base + c).map(std::mem::take) else {
+                continue;
+            };
+            if !state.touched {
+                continue;
+            }
+            let reference = format!("{owner_id}/{}", clause.id.name);
+            let mut names = state.names;
+            names.sort_unstable();
+            let before = names.len();
+            let mut repeated: Vec<&str> = names
+                .windows(2)
+                .filter(|w| w.first() == w.get(1))
+                .filter_map(|w| w.first().copied())
+                .collect();
+            repeated.dedup();
+            names.dedup();
+            if before != names.len() {
+                for name in repeated {
+                    self.warnings.push(Warning {
+                        at: reference.clone(),
+                        message: format!(
+                            "`{name}` is named more than once for clause `{reference}`; counted once"
+                        ),
+                    });
+                }
+            }
+            let (raw, count, unit, value) = match &clause.deduction {
+                Deduction::Once { amount, .. } => {
+                    let found = state.times >= 1;
+                    if state.times > 1 {
+                        self.warnings.push(Warning {
+                            at: reference.clone(),
+                            message: format!(
+                                "clause `{reference}` deducts once but was found {} times; it deducts {} once",
+                                state.times,
+                                crate::report::plain(amount.value)
+                            ),
+                        });
+                    }
+                    let raw = if found { amount.value } else { Decimal::ZERO };
+                    (raw, Some(state.times), None, None)
+                }
+                Deduction::All { .. } => {
+                    if state.times > 1 {
+                        self.warnings.push(Warning {
+                            at: reference.clone(),
+                            message: format!(
+                                "clause `{reference}` deducts everything once but was found {} times",
+                                state.times
+                            ),
+                        });
+                    }
+                    let raw = if state.times >= 1 {
+                        clause_weight
+                    } else {
+                        Decimal::ZERO
+                    };
+                    (raw, Some(state.times), None, None)
+                }
+                Deduction::Per { amount, unit, .. } => {
+                    let n = state
+                        .times
+                        .saturating_add(u64::try_from(names.len()).unwrap_or(u64::MAX));
+                    for name in &names {
+                        entities.add(name, amount.value, &reference);
+                    }
+                    let raw = amount.value.saturating_mul(Decimal::from(n));
+                    (raw, Some(n), Some(unit.name.clone()), None)
+                }
+                Deduction::UpTo { .. } => {
+                    let raw = state.amount.map_or(Decimal::ZERO, |(a, _)| a);
+                    (raw, None, None, None)
+                }
+                Deduction::Threshold {
+                    amount,
+                    op,
+                    threshold,
+                } => {
+                    let value = state.value.map(|(v, _)| v);
+                    let crossed = value.is_some_and(|v| match op {
+                        Comparison::Below => v < threshold.value,
+                        Comparison::Above => v > threshold.value,
+                    });
+                    let raw = if crossed { amount.value } else { Decimal::ZERO };
+                    (raw, None, None, value)
+                }
+            };
+            let amount = match clause.deduction.cap() {
+                Some(cap) => raw.min(cap.resolve(clause_weight)),
+                None => raw,
+            };
+            out.push(DeductionReport {
+                clause: clause.id.name.clone(),
+                text: clause.text.value.clone(),
+                shape: clause.deduction.shape(),
+                amount,
+                count,
+                unit,
+                raw,
+                capped: amount < raw,
+                value,
+                entities: names.into_iter().map(str::to_owned).collect(),
+                note: joined(state.notes),
+                evidence: distinct(state.evidence),
+                owners: clause.owners.iter().map(|o| o.value.clone()).collect(),
+            });
+        }
+        out
+    }
+
+    fn vetoes_report(
+        &mut self,
+        items: &[ItemReport],
+        penalties: &[PenaltyReport],
+    ) -> Vec<VetoReport> {
+        let rubric = self.rubric;
+        let mut out = Vec::new();
+        for (v, veto) in rubric.vetoes.iter().enumerate() {
+            let state = self
+                .vetoes
+                .get_mut(v)
+                .map(std::mem::take)
+                .unwrap_or_default();
+            let mut clauses = Vec::new();
+            for reference in &veto.when {
+                let deductions = match rubric.target(reference.item.as_str()) {
+                    Some(Target::Item(i)) => items.get(i).map(|r| &r.deductions),
+                    Some(Target::Penalty(p)) => penalties.get(p).map(|r| &r.deductions),
+                    None => None,
+                };
+                let deducted = deductions.is_some_and(|list| {
+                    list.iter()
+                        .any(|d| d.clause == reference.clause.name && !d.amount.is_zero())
+                });
+                if deducted {
+                    clauses.push(format!("{}/{}", reference.item.name, reference.clause.name));
+                }
+            }
+            if state.by_finding || !clauses.is_empty() {
+                out.push(VetoReport {
+                    id: veto.id.name.clone(),
+                    text: veto.text.value.clone(),
+                    at_most: veto.at_most.name.clone(),
+                    by_finding: state.by_finding,
+                    clauses,
+                    notes: distinct(state.notes),
+                    evidence: distinct(state.evidence),
+                });
+            }
+        }
+        out
+    }
+
+    fn grade(&self, score: Decimal, vetoes: &[VetoReport]) -> Option<GradeResult> {
+        let grades = &self.rubric.grades;
+        let last = grades.len().checked_sub(1)?;
+        let by_score = grades
+            .iter()
+            .position(|g| g.at_least.is_some_and(|t| t.value <= score))
+            .unwrap_or(last);
+        let mut rank = by_score;
+        let mut capped_by = Vec::new();
+        for veto in vetoes {
+            if let Some(limit) = self.rubric.grade_rank(&veto.at_most) {
+                if limit > by_score {
+                    capped_by.push(veto.id.clone());
+                    rank = rank.max(limit);
+                }
+            }
+        }
+        let grade = grades.get(rank)?;
+        Some(GradeResult {
+            id: grade.id.name.clone(),
+            label: grade.label.value.clone(),
+            by_score: grades
+                .get(by_score)
+                .map(|g| g.id.name.clone())
+                .unwrap_or_default(),
+            capped_by,
+        })
+    }
+}
+
+/// Points lost per owner (rule 9). Owners are kept in the order they are
+/// first charged, which follows the rubric, never the findings.
+#[derive(Default)]
+struct Owners {
+    index: HashMap<String, usize>,
+    losses: Vec<OwnerLoss>,
+}
+
+impl Owners {
+    fn charge(&mut self, owner: &str, item: &str, amount: Decimal) {
+        if amount <= Decimal::ZERO {
+            return;
+        }
+        let slot = match self.index.get(owner) {
+            Some(&slot) => slot,
+            None => {
+                self.index.insert(owner.to_owned(), self.losses.len());
+                self.losses.push(OwnerLoss {
+                    owner: owner.to_owned(),
+                    lost: Decimal::ZERO,
+                    items: Vec::new(),
+                });
+                self.losses.len() - 1
+            }
+        };
+        if let Some(loss) = self.losses.get_mut(slot) {
+            loss.lost = loss.lost.saturating_add(amount);
+            if loss.items.last().map(String::as_str) != Some(item) {
+                loss.items.push(item.to_owned());
+            }
+        }
+    }
+
+    /// Clauses with their own owners are charged first, in rubric order, each
+    /// with its deduction but never more than what is left of `deducted`
+    /// (the points actually taken after the cap). Returns what they took.
+    fn charge_clauses(
+        &mut self,
+        item: &str,
+        clauses: &[Clause],
+        deductions: &[DeductionReport],
+        deducted: Decimal,
+    ) -> Decimal {
+        let mut left = deducted;
+        for d in deductions {
+            let Some(clause) = clauses.iter().find(|c| c.id.name == d.clause) else {
+                continue;
+            };
+            if clause.owners.is_empty() {
+                continue;
+            }
+            let take = d.amount.min(left);
+            left -= take;
+            let mut seen: Vec<&str> = Vec::with_capacity(clause.owners.len());
+            for owner in &clause.owners {
+                if !seen.contains(&owner.as_str()) {
+                    seen.push(owner.as_str());
+                    self.charge(owner.as_str(), item, take);
+                }
+            }
+        }
+        deducted - left
+    }
+
+    /// The item's owners take what it lost (W − score) less what its
+    /// clause owners took.
+    fn charge_item(
+        &mut self,
+        item: &str,
+        owners: &[String],
+        clauses: &[Clause],
+        deductions: &[DeductionReport],
+        deducted: Decimal,
+        lost: Decimal,
+    ) {
+        let by_clauses = self.charge_clauses(item, clauses, deductions, deducted);
+        let rest = lost.saturating_sub(by_clauses);
+        let mut seen: Vec<&str> = Vec::with_capacity(owners.len());
+        for owner in owners {
+            if !seen.contains(&owner.as_str()) {
+                seen.push(owner.as_str());
+                self.charge(owner, item, rest);
+            }
+        }
+    }
+
+    fn finish(self) -> Vec<OwnerLoss> {
+        let mut losses = self.losses;
+        // Stable: equal losses keep rubric order.
+        losses.sort_by_key(|loss| std::cmp::Reverse(loss.lost));
+        for loss in &mut losses {
+            loss.lost = loss.lost.normalize();
+        }
+        losses
+    }
+}
+
+/// Points per named entity, before caps (rule 9).
+#[derive(Default)]
+struct Entities {
+    index: HashMap<String, usize>,
+    losses: Vec<EntityLoss>,
+}
+
+impl Entities {
+    fn add(&mut self, name: &str, amount: Decimal, clause: &str) {
+        let slot = match self.index.get(name) {
+            Some(&slot) => slot,
+            None => {
+                self.index.insert(name.to_owned(), self.losses.len());
+                self.losses.push(EntityLoss {
+                    entity: name.to_owned(),
+                    amount: Decimal::ZERO,
+                    clauses: Vec::new(),
+                });
+                self.losses.len() - 1
+            }
+        };
+        if let Some(loss) = self.losses.get_mut(slot) {
+            loss.amount = loss.amount.saturating_add(amount);
+            loss.clauses.push(clause.to_owned());
+        }
+    }
+
+    fn finish(self) -> EntityAttribution {
+        let mut entities = self.losses;
+        entities.sort_by(|a, b| {
+            b.amount
+                .cmp(&a.amount)
+                .then_with(|| a.entity.cmp(&b.entity))
+        });
+        EntityAttribution {
+            before_caps: true,
+            entities,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -8,6 +8,7 @@
 //! [`export`](crate::export), written out explicitly so that it cannot change
 //! by accident.
 
+pub mod build;
 mod compare;
 pub mod lower;
 
