@@ -1,14 +1,66 @@
-//! `rubric export`. (Placeholder.)
+//! `rubric export RUBRIC --format json|markdown|csv`: the typed model as JSON
+//! (spec section 7.1), or a printable checklist (评分表).
+//!
+//! A rubric with errors is not exported: its diagnostics are printed and the
+//! exit code is 1.
 
-use super::Outcome;
+use super::render::{render_diagnostics, summary};
+use super::{display_name, print_stdout, read_input, Outcome};
+use crate::export;
+use std::path::PathBuf;
 
 /// Arguments of `rubric export`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The rubric file; `-` reads standard input.
+    #[arg(value_name = "RUBRIC")]
+    rubric: PathBuf,
+    /// `json`: the model; `markdown` or `csv`: a checklist to print.
+    #[arg(long, value_enum)]
+    format: Format,
+}
+
+/// What to export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Json,
+    Markdown,
+    Csv,
+}
 
 /// Runs the command.
 pub fn run(args: Args) -> Outcome {
-    let _ = args;
-    eprintln!("error: not implemented yet");
-    Outcome::Usage
+    let source = match read_input(&args.rubric) {
+        Ok(source) => source,
+        Err(message) => {
+            eprintln!("{message}");
+            return Outcome::Usage;
+        }
+    };
+    let compiled = crate::compile(&source);
+    let Some(rubric) = compiled.rubric else {
+        let name = display_name(&args.rubric);
+        eprint!(
+            "{}",
+            render_diagnostics(&name, &source, &compiled.diagnostics.0)
+        );
+        let errors = compiled.diagnostics.errors().count();
+        let warnings = compiled.diagnostics.warnings().count();
+        if let Some(line) = summary(errors, warnings) {
+            eprintln!("{line}");
+        }
+        return Outcome::Failure;
+    };
+    let text = match args.format {
+        Format::Json => {
+            // `to_string_pretty` only fails for maps with non-string keys.
+            let mut text =
+                serde_json::to_string_pretty(&export::to_json(&rubric)).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+        Format::Markdown => export::to_markdown(&rubric),
+        Format::Csv => export::to_csv(&rubric),
+    };
+    print_stdout(&text)
 }
