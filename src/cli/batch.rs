@@ -15,6 +15,9 @@
 //! file is one row.
 
 use super::Outcome;
+use crate::eval;
+use crate::report::Report;
+use crate::Rubric;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -88,6 +91,118 @@ pub struct Scored {
     pub vetoes: Vec<String>,
     /// The full JSON report, when `--out` asked for it.
     pub report_json: Option<String>,
+}
+
+/// The batch's view of a report: what the summary row and the aggregate
+/// need, and the full JSON report when `report_json` is true.
+pub fn scored(report: &Report, report_json: bool) -> Scored {
+    Scored {
+        subject: report.subject.clone(),
+        score: report.score,
+        lost: report
+            .total
+            .checked_sub(report.score)
+            .unwrap_or(Decimal::ZERO),
+        grade: report
+            .grade
+            .as_ref()
+            .map(|grade| (grade.id.clone(), grade.label.clone())),
+        deductions: report
+            .deductions()
+            .filter(|located| !located.deduction.amount.is_zero())
+            .map(|located| {
+                (
+                    format!("{}/{}", located.item, located.deduction.clause),
+                    located.deduction.amount,
+                )
+            })
+            .collect(),
+        by_owner: report
+            .by_owner
+            .iter()
+            .map(|owner| (owner.owner.clone(), owner.lost))
+            .collect(),
+        vetoes: report.vetoes.iter().map(|veto| veto.id.clone()).collect(),
+        report_json: report_json.then(|| report.to_json()),
+    }
+}
+
+/// Evaluates one findings text against `rubric` for [`run_batch`]: the
+/// summary, or every error of the findings.
+pub fn evaluator(
+    rubric: &Rubric,
+    options: eval::Options,
+) -> impl Fn(&str, bool) -> Result<Scored, Vec<Problem>> + Sync + '_ {
+    move |text, report_json| match rubric.evaluate_json(text, &options) {
+        Ok(report) => Ok(scored(&report, report_json)),
+        Err(errors) => Err(errors
+            .iter()
+            .map(|error| Problem {
+                location: (error.location != eval::Location::Document)
+                    .then(|| error.location.to_string()),
+                message: error.message.clone(),
+                help: error.help.clone(),
+            })
+            .collect()),
+    }
+}
+
+/// The rubric's grades as (id, label), best first, for the aggregate.
+pub fn grade_names(rubric: &Rubric) -> Vec<(String, String)> {
+    rubric
+        .grades()
+        .iter()
+        .map(|grade| (grade.id.name.clone(), grade.label.value.clone()))
+        .collect()
+}
+
+/// One reason an inspection failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Where in the findings (`findings[3].count`), when it is about one place.
+    pub location: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl Problem {
+    /// A problem with the inspection as a whole.
+    pub fn new(message: impl Into<String>) -> Problem {
+        Problem {
+            location: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// The stderr lines, as `rubric eval` writes them:
+    /// `SOURCE: LOCATION: error: MESSAGE`, then `  = help: …`.
+    fn error_lines(&self, source: &str) -> String {
+        let mut text = format!("{source}: ");
+        if let Some(location) = &self.location {
+            let _ = write!(text, "{location}: ");
+        }
+        let _ = write!(text, "error: {}", self.message);
+        if let Some(help) = &self.help {
+            let _ = write!(text, "\n  = help: {help}");
+        }
+        text
+    }
+
+    /// One line for a summary row: `LOCATION: MESSAGE (help: …)`.
+    fn summary(&self) -> String {
+        let mut text = String::new();
+        if let Some(location) = &self.location {
+            let _ = write!(text, "{location}: ");
+        }
+        text.push_str(&self.message);
+        if let Some(help) = &self.help {
+            let _ = write!(text, " (help: {help})");
+        }
+        text
+    }
 }
 
 /// Where an inspection came from.
@@ -262,14 +377,14 @@ pub fn file_records(files: Vec<PathBuf>) -> impl Iterator<Item = io::Result<Reco
 struct Processed {
     number: u64,
     source: Source,
-    result: Result<Scored, Vec<String>>,
+    result: Result<Scored, Vec<Problem>>,
     report_path: Option<PathBuf>,
     io_error: bool,
 }
 
 fn process<E>(record: Record, evaluate: &E, out: Option<&Path>) -> Processed
 where
-    E: Fn(&str, bool) -> Result<Scored, Vec<String>> + Sync,
+    E: Fn(&str, bool) -> Result<Scored, Vec<Problem>> + Sync,
 {
     let Record {
         number,
@@ -279,12 +394,11 @@ where
     let text = match content {
         Content::Text(text) => Ok(text),
         Content::File(path) => super::read_input(&path).map_err(|message| {
-            vec![message
-                .strip_prefix("error: ")
-                .unwrap_or(&message)
-                .to_owned()]
+            vec![Problem::new(
+                message.strip_prefix("error: ").unwrap_or(&message),
+            )]
         }),
-        Content::Unreadable(message) => Err(vec![message]),
+        Content::Unreadable(message) => Err(vec![Problem::new(message)]),
     };
     let mut result = text.and_then(|text| evaluate(&text, out.is_some()));
     let mut report_path = None;
@@ -296,7 +410,10 @@ where
                 Ok(()) => report_path = Some(path),
                 Err(e) => {
                     io_error = true;
-                    result = Err(vec![format!("cannot write `{}`: {e}", path.display())]);
+                    result = Err(vec![Problem::new(format!(
+                        "cannot write `{}`: {e}",
+                        path.display()
+                    ))]);
                 }
             }
         }
@@ -343,7 +460,7 @@ pub fn run_batch<E>(
     progress: &mut dyn FnMut(&Totals),
 ) -> io::Result<Totals>
 where
-    E: Fn(&str, bool) -> Result<Scored, Vec<String>> + Sync,
+    E: Fn(&str, bool) -> Result<Scored, Vec<Problem>> + Sync,
 {
     let mut totals = Totals::default();
     let mut aggregate = Aggregate::new(grades);
@@ -382,8 +499,8 @@ where
                 Err(messages) => {
                     totals.failed += 1;
                     let source = done.source.display();
-                    for message in messages {
-                        errors(&format!("{source}: error: {message}"));
+                    for problem in messages {
+                        errors(&problem.error_lines(&source));
                     }
                 }
             }
@@ -613,11 +730,12 @@ impl SummaryWriter<'_> {
                 writeln!(out, "{row}")
             }
             (Err(messages), SummaryFormat::Jsonl) => {
+                let errors: Vec<String> = messages.iter().map(Problem::summary).collect();
                 let row = serde_json::json!({
                     "number": done.number,
                     "source": source,
                     "status": "failed",
-                    "errors": messages,
+                    "errors": errors,
                 });
                 writeln!(out, "{row}")
             }
@@ -664,9 +782,9 @@ impl SummaryWriter<'_> {
                 }
             }
             (Err(messages), format) => {
-                let first = messages.first().map_or("", String::as_str);
+                let first = messages.first().map(Problem::summary).unwrap_or_default();
                 let summary = match messages.len() {
-                    0 | 1 => first.to_owned(),
+                    0 | 1 => first,
                     n => format!("{first} (and {} more)", n - 1),
                 };
                 match format {
@@ -675,7 +793,11 @@ impl SummaryWriter<'_> {
                         "{},{},failed,,,,,,{}",
                         done.number,
                         csv(&source),
-                        csv(&messages.join("\n"))
+                        csv(&messages
+                            .iter()
+                            .map(Problem::summary)
+                            .collect::<Vec<_>>()
+                            .join("\n"))
                     ),
                     SummaryFormat::Markdown => writeln!(
                         out,
@@ -965,6 +1087,68 @@ impl Progress {
     }
 }
 
+/// The options `--batch` brings to `rubric eval`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct BatchArgs {
+    /// Evaluate many inspections: a JSON Lines file (one findings object per
+    /// line; `-` reads standard input) or a directory of `.json` findings files.
+    #[arg(long, value_name = "INPUT")]
+    pub batch: Option<PathBuf>,
+    /// With `--batch`: write one full JSON report per scored inspection, and
+    /// `aggregate.json`, into this directory.
+    #[arg(long, value_name = "DIR", requires = "batch")]
+    pub out: Option<PathBuf>,
+    /// With `--batch`: the number of threads (default: one per core).
+    #[arg(long, value_name = "N", requires = "batch", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+}
+
+/// `rubric eval RUBRIC --batch INPUT`.
+pub fn run(
+    rubric_path: &Path,
+    format: SummaryFormat,
+    missing: eval::Missing,
+    args: &BatchArgs,
+) -> Outcome {
+    let Some(input) = &args.batch else {
+        eprintln!("error: give a findings file or `--batch INPUT`");
+        return Outcome::Usage;
+    };
+    if rubric_path == Path::new("-") && input == Path::new("-") {
+        eprintln!("error: the rubric and the batch cannot both be read from standard input");
+        return Outcome::Usage;
+    }
+    let source = match super::read_input(rubric_path) {
+        Ok(text) => text,
+        Err(message) => {
+            eprintln!("{message}");
+            return Outcome::Usage;
+        }
+    };
+    let compiled = crate::compile(&source);
+    let Some(rubric) = compiled.rubric else {
+        let errors: Vec<_> = compiled.diagnostics.errors().cloned().collect();
+        eprint!(
+            "{}",
+            super::render::render_diagnostics(&super::display_name(rubric_path), &source, &errors)
+        );
+        return Outcome::Failure;
+    };
+    let options = BatchOptions {
+        format,
+        out: args.out.clone(),
+        ..BatchOptions::default()
+    };
+    let evaluate = evaluator(&rubric, eval::Options::new().missing_external(missing));
+    run_command(
+        input,
+        &evaluate,
+        &grade_names(&rubric),
+        &options,
+        args.jobs.map(usize::from),
+    )
+}
+
 /// The batch command: reads INPUT, evaluates every inspection with
 /// `evaluate`, writes the summary to stdout and errors to stderr.
 ///
@@ -978,7 +1162,7 @@ pub fn run_command<E>(
     jobs: Option<usize>,
 ) -> Outcome
 where
-    E: Fn(&str, bool) -> Result<Scored, Vec<String>> + Sync,
+    E: Fn(&str, bool) -> Result<Scored, Vec<Problem>> + Sync,
 {
     if let Some(dir) = &options.out {
         if let Err(e) = std::fs::create_dir_all(dir) {
@@ -1010,7 +1194,7 @@ fn run_input<E>(
     options: &BatchOptions,
 ) -> Outcome
 where
-    E: Fn(&str, bool) -> Result<Scored, Vec<String>> + Sync,
+    E: Fn(&str, bool) -> Result<Scored, Vec<Problem>> + Sync,
 {
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -1116,10 +1300,12 @@ mod tests {
 
     /// A stand-in evaluator: `{"s": SUBJECT, "d": [[CLAUSE, AMOUNT], …]}`
     /// scores 10 less the amounts; anything else fails.
-    fn fake(text: &str, _report: bool) -> Result<Scored, Vec<String>> {
+    fn fake(text: &str, _report: bool) -> Result<Scored, Vec<Problem>> {
         let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| vec![format!("not JSON: {e}")])?;
-        let subject = value["s"].as_str().ok_or(vec!["no subject".to_owned()])?;
+            serde_json::from_str(text).map_err(|e| vec![Problem::new(format!("not JSON: {e}"))])?;
+        let subject = value["s"]
+            .as_str()
+            .ok_or(vec![Problem::new("no subject")])?;
         let mut deductions = Vec::new();
         let mut lost = Decimal::ZERO;
         for pair in value["d"].as_array().into_iter().flatten() {
