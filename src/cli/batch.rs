@@ -642,6 +642,8 @@ impl Aggregate {
                 "scored": totals.scored,
                 "failed": totals.failed,
                 "score": {
+                    // The exact sum lets aggregates of shards be merged.
+                    "sum": decimal(Some(self.score_sum)),
                     "mean": decimal(self.mean(totals.scored)),
                     "lowest": decimal(self.lowest),
                     "highest": decimal(self.highest),
