@@ -10,10 +10,14 @@
 use std::time::{Duration, Instant};
 
 /// True under `cargo bench`; false under `cargo test --all-targets`, which
-/// runs each benchmark once as a smoke test and must stay quick.
+/// runs each benchmark once as a smoke test and must stay quick; false for
+/// `--list` and `--profile-time` too.
 pub fn bench_mode() -> bool {
     let args: Vec<String> = std::env::args().collect();
-    args.iter().any(|a| a == "--bench") && !args.iter().any(|a| a == "--test")
+    args.iter().any(|a| a == "--bench")
+        && !args
+            .iter()
+            .any(|a| a == "--test" || a == "--list" || a == "--profile-time")
 }
 
 /// How many calls of `f` fill about `target`.
