@@ -685,9 +685,22 @@ impl<'r> Checker<'r> {
             .iter()
             .flat_map(|i| &i.clauses)
             .chain(rubric.penalties().iter().flat_map(|p| &p.clauses));
+        let mut unknown: Vec<&str> = Vec::new();
         for clause in clauses {
             if let Deduction::Per { unit, .. } = &clause.deduction {
                 used.insert(unit.as_str());
+                if rubric.unit(unit.as_str()).is_none() {
+                    unknown.push(unit.as_str());
+                }
+            }
+        }
+        // A unit that a misspelt `per` reference was meant to name is used in
+        // intent: the unknown-unit error already says so, a warning would only
+        // repeat the same mistake from the other side.
+        for wanted in unknown {
+            let names = rubric.units().iter().map(|u| u.id.as_str());
+            if let Some(near) = self.closest(wanted, names) {
+                used.insert(near);
             }
         }
         let mut reported: HashSet<&str> = HashSet::new();

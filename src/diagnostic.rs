@@ -251,10 +251,12 @@ impl Diagnostics {
         self.0.iter().filter(|d| !d.is_error())
     }
 
-    /// Orders by position, then code, so output never depends on the order
-    /// in which the checks ran.
+    /// Orders errors before warnings, each by position, then code, so the
+    /// first line of the output is the first thing that must be fixed, and
+    /// output never depends on the order in which the checks ran.
     pub fn sort(&mut self) {
-        self.0.sort_by_key(|d| (d.span.start, d.span.end, d.code));
+        self.0
+            .sort_by_key(|d| (d.severity(), d.span.start, d.span.end, d.code));
     }
 }
 

@@ -111,7 +111,7 @@ pub use span::{LineIndex, Span};
 pub struct Compiled {
     /// The rubric; `None` when any diagnostic is an error.
     pub rubric: Option<Rubric>,
-    /// All diagnostics, sorted by position.
+    /// All diagnostics: errors first, then warnings, each in source order.
     pub diagnostics: Diagnostics,
 }
 
