@@ -138,6 +138,9 @@ pub(crate) fn penalty(name: &str, cap: Option<&str>, clauses: Vec<Clause>) -> Pe
         id: id(name),
         title: text("重大事故隐患"),
         cap: cap.map(num),
+        owners: Vec::new(),
+        basis: Vec::new(),
+        checks: Vec::new(),
         clauses,
         span: span(),
     }

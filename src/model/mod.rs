@@ -321,6 +321,13 @@ pub struct Penalty {
     pub title: Text,
     /// The most the penalty can deduct; `None` means uncapped.
     pub cap: Option<Amount>,
+    /// Who answers for it (责任单位). Evaluation does not charge them in
+    /// `by_owner`, which attributes the points items lose.
+    pub owners: Vec<Text>,
+    /// What it rests on (评分依据).
+    pub basis: Vec<Text>,
+    /// What the inspector looks at (检查要求).
+    pub checks: Vec<CheckStep>,
     /// Its deduction rules.
     pub clauses: Vec<Clause>,
     /// The whole penalty block.
