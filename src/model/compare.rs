@@ -12,6 +12,7 @@ impl Rubric {
     pub fn without_spans(&self) -> Rubric {
         let mut r = self.clone();
         r.span = Span::default();
+        r.rounding_span = None;
         clear_text(&mut r.title);
         if let Some(v) = r.version.as_mut() {
             clear_text(v);

@@ -27,7 +27,9 @@ pub fn lower(file: &ast::File) -> (Rubric, Vec<Diagnostic>) {
             ..RubricParts::default()
         },
     };
-    (Rubric::new(parts), lowering.diagnostics)
+    let mut rubric = Rubric::new(parts);
+    rubric.rounding_span = lowering.rounding_span;
+    (rubric, lowering.diagnostics)
 }
 
 /// Decimals of the final score when `rounding` is not declared.
@@ -36,6 +38,9 @@ pub const DEFAULT_ROUNDING: u32 = 2;
 #[derive(Default)]
 struct Lowering {
     diagnostics: Vec<Diagnostic>,
+    /// Where the `rounding` that counts was written (not a part of
+    /// [`RubricParts`], which callers outside the crate fill in).
+    rounding_span: Option<Span>,
 }
 
 /// A singleton declaration already seen: where, to point at it from a repetition.
@@ -78,6 +83,7 @@ impl Lowering {
                     let rounding = self.rounding(n);
                     if self.first(&mut seen.rounding, *span, "rounding") {
                         parts.rounding = rounding;
+                        self.rounding_span = Some(n.span);
                     }
                 }
                 ast::Decl::NotApplicable(policy, _, span) => {
@@ -475,6 +481,18 @@ mod tests {
             )
         });
         assert_eq!(p, Some((vec!["x", "y", "z"], vec!["b"], vec![("c", 1)], 1)));
+    }
+
+    #[test]
+    fn rounding_keeps_where_its_value_was_written() {
+        let source = "rubric \"t\" {\n rounding 3\n rounding 4\n}";
+        let parsed = parse(source);
+        let (r, _) = lower(&parsed.file);
+        assert_eq!(r.rounding(), 3);
+        let span = r.rounding_span().map(|s| &source[s.start..s.end]);
+        assert_eq!(span, Some("3"));
+        let (r, _) = lower(&parse("rubric \"t\" {\n}").file);
+        assert_eq!(r.rounding_span(), None);
     }
 
     #[test]

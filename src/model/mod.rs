@@ -392,6 +392,8 @@ pub struct Rubric {
     pub(crate) total: Option<Amount>,
     pub(crate) not_applicable: NotApplicable,
     pub(crate) rounding: u32,
+    /// Where the `rounding` value was written, for diagnostics.
+    pub(crate) rounding_span: Option<Span>,
     pub(crate) units: Vec<Unit>,
     pub(crate) grades: Vec<Grade>,
     pub(crate) sections: Vec<Section>,
@@ -502,6 +504,8 @@ impl Rubric {
             total,
             not_applicable,
             rounding,
+            // Only lowering knows where `rounding` was written; it sets this.
+            rounding_span: None,
             units,
             grades,
             sections,
@@ -542,6 +546,11 @@ impl Rubric {
     /// Decimals of the final score.
     pub fn rounding(&self) -> u32 {
         self.rounding
+    }
+    /// Where the `rounding` value was written; `None` when not declared
+    /// (or when the rubric was not read from source).
+    pub fn rounding_span(&self) -> Option<Span> {
+        self.rounding_span
     }
     /// Units, `occurrence` included.
     pub fn units(&self) -> &[Unit] {
