@@ -42,17 +42,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with(Finding::clause("2", "b").count(0));
 
     let report = rubric.evaluate(&findings, &Options::default())?;
-    let grade = report.grade.as_ref().map_or("", |g| g.label.as_str());
+    let grade = report
+        .grade
+        .as_ref()
+        .map_or(String::new(), |g| format!(", grade {}", g.label));
     println!(
-        "{}: {} of {} ({grade})",
-        report.subject, report.score, report.total
+        "{}: score {} of {}{grade}",
+        report.subject,
+        report.score,
+        report.total.normalize()
     );
+    println!("the three biggest deductions:");
     for located in report.largest_deductions(3) {
         let d = located.deduction;
-        println!(
-            "  -{:<4} {}/{} {}",
-            d.amount, located.item, d.clause, d.text
-        );
+        let reference = format!("{}/{}", located.item, d.clause);
+        let mut line = format!("  -{:<5} {reference:<6} {}", d.amount.normalize(), d.text);
+        if let (Some(n), Some(unit)) = (d.count, &d.unit_label) {
+            line.push_str(&format!(" ({n} {unit})"));
+        }
+        if d.capped {
+            line.push_str(&format!(", capped from {}", d.raw.normalize()));
+        }
+        println!("{line}");
     }
     Ok(())
 }

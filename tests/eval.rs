@@ -95,3 +95,70 @@ fn golden_scenarios() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// Rule 11: every scenario that yields a report yields the same bytes
+/// whatever the order of its findings.
+#[test]
+fn shuffled_findings_give_the_same_report() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/eval");
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for entry in fs::read_dir(&root).unwrap() {
+        let case = entry.unwrap().path();
+        if !case.join("report.json").exists() {
+            continue;
+        }
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let source = fs::read_to_string(case.join("rubric.rubric")).unwrap();
+        let Some(rubric) = rubric::compile(&source).rubric else {
+            continue;
+        };
+        let mut options = Options::new();
+        if let Ok(text) = fs::read_to_string(case.join("options.txt")) {
+            options = options.missing_external(match text.trim() {
+                "missing-external=full" => Missing::Full,
+                _ => Missing::Zero,
+            });
+        }
+        let text = fs::read_to_string(case.join("findings.json")).unwrap();
+        let document: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let findings = document["findings"].as_array().unwrap().clone();
+        let expected = rubric.evaluate_json(&text, &options).unwrap().to_json();
+        for order in orders(findings.len()) {
+            let mut shuffled = document.clone();
+            shuffled["findings"] = order.iter().map(|&i| findings[i].clone()).collect();
+            let json = serde_json::to_string(&shuffled).unwrap();
+            match rubric.evaluate_json(&json, &options) {
+                Ok(report) if report.to_json() == expected => {}
+                Ok(_) => failures.push(format!("{name}: order {order:?} changes the report")),
+                Err(e) => failures.push(format!("{name}: order {order:?} gives errors {e:?}")),
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} scenarios with a report");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Reversed, rotated, odd positions before even ones, and a fixed
+/// pseudo-random permutation.
+fn orders(n: usize) -> Vec<Vec<usize>> {
+    let mut orders = vec![(0..n).rev().collect::<Vec<_>>()];
+    orders.push((0..n).map(|i| (i + 1) % n).collect());
+    orders.push(
+        (0..n)
+            .filter(|i| i % 2 == 1)
+            .chain((0..n).filter(|i| i % 2 == 0))
+            .collect(),
+    );
+    let mut random: Vec<usize> = (0..n).collect();
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    for i in (1..n).rev() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        random.swap(i, (state % (i as u64 + 1)) as usize);
+    }
+    orders.push(random);
+    orders
+}

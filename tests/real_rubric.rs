@@ -453,6 +453,84 @@ fn golden(name: &str, actual: &str) {
 fn the_sample_findings_evaluate_to_the_golden_report() {
     let report = sample_report();
     golden("report.json", &report.to_json());
+    golden("report.txt", &report.to_text());
+    golden("report.md", &report.to_markdown());
+}
+
+#[test]
+fn the_renderings_do_not_depend_on_the_order_of_findings() {
+    let mut findings = rubric::eval::Findings::from_json(FINDINGS)
+        .unwrap_or_else(|e| panic!("the sample findings do not read:\n{e}"));
+    findings.findings.reverse();
+    let reversed = compiled_rubric()
+        .evaluate(&findings, &rubric::eval::Options::new())
+        .unwrap_or_else(|e| panic!("the reversed findings do not fit:\n{e}"));
+    let report = sample_report();
+    assert_eq!(report.to_json(), reversed.to_json());
+    assert_eq!(report.to_text(), reversed.to_text());
+    assert_eq!(report.to_markdown(), reversed.to_markdown());
+}
+
+#[test]
+fn the_text_report_fits_a_terminal_and_speaks_in_measure_words() {
+    let report = sample_report();
+    let text = report.to_text();
+    for line in text.lines() {
+        let width = rubric::report::display_width(line);
+        assert!(width <= 110, "{width} columns: {line}");
+    }
+    // A clause that deducted nothing is no deduction line, only listed once.
+    assert!(
+        !text.split_whitespace().any(|cell| cell == "-0"),
+        "a `-0` deduction in\n{text}"
+    );
+    assert!(text.contains("checked, nothing deducted: 1/a, 2.1/a, 6.2/c"));
+    for needle in [
+        "-2  2 人",
+        "-1  12 起",
+        "-0.6  2 家",
+        "entities: 张某, 李某",
+    ] {
+        assert!(text.contains(needle), "`{needle}` missing from\n{text}");
+    }
+    assert!(!text.contains("× person") && !text.contains("enterprise"));
+    // The exact score is shown cut, not with all its 29 digits.
+    assert!(text.contains("score    317.34 of 351 (exact 317.341907…)"));
+    assert!(!text.contains("317.34190751445086705202312139"));
+}
+
+#[test]
+fn the_markdown_report_is_a_document() {
+    let markdown = sample_report().to_markdown();
+    for needle in [
+        "# 临泽县: score report",
+        "**Score: 317.34 of 351** (exact 317.341907…) · **Grade: 良好 (good)** · **Vetoes: formality (at most 良好)**",
+        "## Items",
+        "| 2.1 | ",
+        "c 不清楚的: −2 (2 人): 张某, 李某 — 座谈时随机抽查5人，2人不清楚",
+        "<br>",
+        "## Penalties",
+        "## Vetoes triggered",
+        "## Points lost by owner",
+        "| 县消防救援大队 | 10.8 |",
+        "## Points by entity (before caps)",
+        "| 临泽县某某化工有限公司 | 1.2 |",
+        "## Warnings",
+        "Checked, nothing deducted: 1/a, 2.1/a",
+    ] {
+        assert!(markdown.contains(needle), "`{needle}` missing from\n{markdown}");
+    }
+    assert!(!markdown.contains("−0 ") && !markdown.contains("−0)"));
+    // Every row of a table has as many cells as its header.
+    let mut cells = None;
+    for line in markdown.lines() {
+        if !line.starts_with('|') {
+            cells = None;
+            continue;
+        }
+        let n = line.replace("\\|", "").matches('|').count();
+        assert_eq!(*cells.get_or_insert(n), n, "{line}");
+    }
 }
 
 #[test]

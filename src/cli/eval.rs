@@ -13,13 +13,16 @@ pub struct Args {
     /// The rubric file.
     rubric: PathBuf,
     /// The findings file (JSON); `-` reads standard input.
-    findings: PathBuf,
+    #[arg(required_unless_present = "batch", conflicts_with = "batch")]
+    findings: Option<PathBuf>,
     /// How to print the report.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
     /// Assume this score for externals that have no score, instead of refusing the findings.
     #[arg(long, value_enum)]
     missing_external: Option<Assume>,
+    #[command(flatten)]
+    batch: super::batch::BatchArgs,
 }
 
 /// Report formats.
@@ -31,6 +34,10 @@ enum Format {
     Json,
     /// Tables for people.
     Markdown,
+    /// A CSV summary table (with `--batch`).
+    Csv,
+    /// One JSON summary per line (with `--batch`).
+    Jsonl,
 }
 
 /// Scores to assume for missing externals.
@@ -44,9 +51,23 @@ enum Assume {
 
 /// Runs the command.
 pub fn run(args: Args) -> Outcome {
+    let Some(findings) = &args.findings else {
+        let format = match args.format {
+            Format::Text => super::batch::SummaryFormat::Text,
+            Format::Csv => super::batch::SummaryFormat::Csv,
+            Format::Markdown => super::batch::SummaryFormat::Markdown,
+            Format::Json | Format::Jsonl => super::batch::SummaryFormat::Jsonl,
+        };
+        let missing = match args.missing_external {
+            None => Missing::Error,
+            Some(Assume::Full) => Missing::Full,
+            Some(Assume::Zero) => Missing::Zero,
+        };
+        return super::batch::run(&args.rubric, format, missing, &args.batch);
+    };
     let rubric_name = display_name(&args.rubric);
-    let findings_name = display_name(&args.findings);
-    if args.rubric == args.findings && args.rubric.as_os_str() == "-" {
+    let findings_name = display_name(findings);
+    if &args.rubric == findings && args.rubric.as_os_str() == "-" {
         eprintln!("error: the rubric and the findings cannot both be read from standard input");
         return Outcome::Usage;
     }
@@ -57,7 +78,7 @@ pub fn run(args: Args) -> Outcome {
             return Outcome::Usage;
         }
     };
-    let findings_text = match read_input(&args.findings) {
+    let findings_text = match read_input(findings) {
         Ok(text) => text,
         Err(message) => {
             eprintln!("{message}");
@@ -84,6 +105,10 @@ pub fn run(args: Args) -> Outcome {
                 Format::Text => report.to_text(),
                 Format::Json => report.to_json(),
                 Format::Markdown => report.to_markdown(),
+                Format::Csv | Format::Jsonl => {
+                    eprintln!("error: `--format csv` and `--format jsonl` summarise a `--batch`");
+                    return Outcome::Usage;
+                }
             };
             if !text.ends_with('\n') {
                 text.push('\n');

@@ -6,6 +6,7 @@
 //! Exit codes (spec section 8): 0 success, 1 the input has errors (or would
 //! change under `fmt --check`), 2 usage or I/O errors.
 
+pub mod batch;
 mod check;
 mod eval;
 mod export;

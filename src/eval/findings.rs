@@ -341,6 +341,17 @@ impl fmt::Display for FindingsErrors {
 /// `-`? digits, optionally `.` digits, optionally an exponent. Nothing else
 /// (no `_`, no spaces, no `+`) so that what is read is what was meant.
 pub(crate) fn parse_decimal(text: &str) -> Option<Decimal> {
+    let has_exponent = number_syntax(text)?;
+    if has_exponent {
+        Decimal::from_scientific(text).ok()
+    } else {
+        Decimal::from_str_exact(text).ok()
+    }
+}
+
+/// Whether `text` is written as a number (the grammar of [`parse_decimal`]),
+/// and if so whether it has an exponent; says nothing of its range.
+fn number_syntax(text: &str) -> Option<bool> {
     let bytes = text.as_bytes();
     let mut i = usize::from(bytes.first() == Some(&b'-'));
     let digits = |i: &mut usize| {
@@ -369,14 +380,15 @@ pub(crate) fn parse_decimal(text: &str) -> Option<Decimal> {
             return None;
         }
     }
-    if i != bytes.len() {
-        return None;
-    }
-    if mantissa_end == bytes.len() {
-        Decimal::from_str_exact(text).ok()
-    } else {
-        Decimal::from_scientific(text).ok()
-    }
+    (i == bytes.len()).then_some(mantissa_end != bytes.len())
+}
+
+/// The message for a number that is written correctly but cannot be held
+/// exactly: too many digits, or too large or too small.
+fn beyond_range(text: &str) -> String {
+    format!(
+        "`{text}` cannot be read exactly: decimals hold at most 28 significant digits, up to about 7.9e28"
+    )
 }
 
 /// A JSON value that keeps numbers as their text and objects as the list of
@@ -721,14 +733,29 @@ impl Reader {
             Json::String(s) => Some(s.as_str()),
             _ => None,
         };
-        let whole = text
-            .and_then(parse_decimal)
-            .filter(|d| d.fract().is_zero() && !d.is_sign_negative())
-            .and_then(|d| u64::try_from(d.trunc()).ok());
-        if whole.is_none() {
-            self.error(at, format!("expected a whole number ≥ 0, found `{value}`"));
+        let decimal = text.and_then(parse_decimal);
+        // `-0` is zero, not a negative count.
+        let whole =
+            decimal.filter(|d| d.fract().is_zero() && (d.is_zero() || d.is_sign_positive()));
+        let count = whole.and_then(|d| u64::try_from(d.trunc()).ok());
+        if count.is_none() {
+            let message = match (text, decimal, whole) {
+                (_, Some(_), Some(_)) => {
+                    format!(
+                        "count `{value}` is too large: a count is at most {}",
+                        u64::MAX
+                    )
+                }
+                (Some(text), None, _)
+                    if number_syntax(text).is_some() && !text.starts_with('-') =>
+                {
+                    beyond_range(text)
+                }
+                _ => format!("expected a whole number ≥ 0, found `{value}`"),
+            };
+            self.error(at, message);
         }
-        whole
+        count
     }
 
     fn decimal(&mut self, at: Location, value: &Json, percent: bool) -> Option<Decimal> {
@@ -743,6 +770,16 @@ impl Reader {
             _ => None,
         };
         if parsed.is_none() {
+            let text = match value {
+                Json::Number(n) => Some(n.as_str()),
+                Json::String(s) if percent => Some(s.strip_suffix('%').unwrap_or(s)),
+                Json::String(s) => Some(s.as_str()),
+                _ => None,
+            };
+            if let Some(text) = text.filter(|t| number_syntax(t).is_some()) {
+                self.error(at, beyond_range(text));
+                return None;
+            }
             let expected = if percent {
                 "a number or a percentage such as `\"42%\"`"
             } else {
@@ -835,5 +872,33 @@ mod tests {
         for bad in ["", "+1", "1.", ".5", "1_0", " 1", "1e", "0x10", "1e999"] {
             assert_eq!(parse_decimal(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn counts_out_of_range_say_so() {
+        let ok = Findings::from_json(
+            r#"{"findings": [{"item": "1", "clause": "a", "count": -0},
+                             {"item": "1", "clause": "a", "count": 18446744073709551615}]}"#,
+        );
+        let counts: Option<Vec<_>> = ok
+            .ok()
+            .map(|f| f.findings.iter().map(|f| f.count).collect());
+        assert_eq!(counts, Some(vec![Some(0), Some(u64::MAX)]));
+        let problems = errors(
+            r#"{"findings": [{"item": "1", "clause": "a", "count": 18446744073709551616},
+                             {"item": "1", "clause": "a", "count": 1e40},
+                             {"item": "1", "clause": "a", "count": -1e40},
+                             {"item": "1", "clause": "g", "amount": 1e400},
+                             {"item": "1", "clause": "h", "value": "1e400%"}]}"#,
+        );
+        assert_eq!(problems.len(), 5, "{problems:?}");
+        assert!(problems[0].contains("too large: a count is at most 18446744073709551615"));
+        assert!(problems[1].contains("cannot be read exactly"));
+        assert!(problems[2].contains("expected a whole number ≥ 0"));
+        assert!(
+            problems[3].contains("cannot be read exactly"),
+            "{problems:?}"
+        );
+        assert!(problems[4].contains("`1e400` cannot be read exactly"));
     }
 }

@@ -90,12 +90,27 @@ struct ClauseState<'f> {
     touched: bool,
     /// Once clauses: Σ (count, or 1). Per clauses: Σ counts of findings without names.
     times: u64,
+    /// The counts added up to more than a count can hold; an error, since
+    /// the report would otherwise show a wrong count.
+    too_many: bool,
     names: Vec<&'f str>,
     /// With the index of the finding that gave it, for "given twice" errors.
     amount: Option<(Decimal, usize)>,
     value: Option<(Decimal, usize)>,
     notes: Vec<&'f str>,
     evidence: Vec<&'f str>,
+}
+
+impl ClauseState<'_> {
+    fn add_times(&mut self, count: u64) {
+        match self.times.checked_add(count) {
+            Some(times) => self.times = times,
+            None => {
+                self.times = u64::MAX;
+                self.too_many = true;
+            }
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -704,7 +719,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
         let mut problem: Option<(&'static str, String)> = None;
         match deduction {
             Deduction::Once { .. } | Deduction::All { .. } => {
-                state.times = state.times.saturating_add(finding.count.unwrap_or(1));
+                state.add_times(finding.count.unwrap_or(1));
             }
             Deduction::Per { .. } => match (&finding.entities, finding.count) {
                 (Some(names), count) => {
@@ -724,7 +739,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                     }
                     state.names.extend(names.iter().map(String::as_str));
                 }
-                (None, count) => state.times = state.times.saturating_add(count.unwrap_or(1)),
+                (None, count) => state.add_times(count.unwrap_or(1)),
             },
             Deduction::UpTo { max } => {
                 let max = max.resolve(clause_weight.max(Decimal::ZERO));
@@ -786,7 +801,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
     /// Builds the report in rubric order; `None` when an error stops it.
     fn report(&mut self) -> Option<Report> {
         let rubric = self.rubric;
-        let mut owners = Owners::default();
+        let mut owners = Owners::in_rubric_order(rubric);
         let mut entities = Entities::default();
         let mut items = Vec::with_capacity(rubric.items.len());
         let mut raw = Decimal::ZERO;
@@ -1069,6 +1084,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                     });
                 }
             }
+            let mut too_many = state.too_many;
             let (raw, count, unit, value) = match &clause.deduction {
                 Deduction::Once { amount, .. } => {
                     let found = state.times >= 1;
@@ -1103,14 +1119,18 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                     (raw, Some(state.times), None, None)
                 }
                 Deduction::Per { amount, unit, .. } => {
-                    let n = state
-                        .times
-                        .saturating_add(u64::try_from(names.len()).unwrap_or(u64::MAX));
+                    let n = u64::try_from(names.len())
+                        .ok()
+                        .and_then(|named| state.times.checked_add(named));
+                    let n = n.unwrap_or_else(|| {
+                        too_many = true;
+                        u64::MAX
+                    });
                     for name in &names {
                         entities.add(name, amount.value, &reference);
                     }
                     let raw = amount.value.saturating_mul(Decimal::from(n));
-                    (raw, Some(n), Some(unit.name.clone()), None)
+                    (raw, Some(n), Some(unit.name.as_str()), None)
                 }
                 Deduction::UpTo { .. } => {
                     let raw = state.amount.map_or(Decimal::ZERO, |(a, _)| a);
@@ -1130,6 +1150,15 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                     (raw, None, None, value)
                 }
             };
+            if too_many {
+                self.errors.push(FindingError::new(
+                    Location::Rubric(reference.clone()),
+                    format!(
+                        "the counts given for clause `{reference}` add up to more than {}, the largest count",
+                        u64::MAX
+                    ),
+                ));
+            }
             let amount = match clause.deduction.cap() {
                 Some(cap) => raw.min(cap.resolve(clause_weight)),
                 None => raw,
@@ -1140,7 +1169,10 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 shape: clause.deduction.shape(),
                 amount,
                 count,
-                unit,
+                unit: unit.map(str::to_owned),
+                unit_label: unit
+                    .and_then(|u| self.rubric.unit(u))
+                    .map(|u| u.label.value.clone()),
                 raw,
                 capped: amount < raw,
                 value,
@@ -1186,6 +1218,10 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                     id: veto.id.name.clone(),
                     text: veto.text.value.clone(),
                     at_most: veto.at_most.name.clone(),
+                    at_most_label: rubric
+                        .grade(&veto.at_most.name)
+                        .map(|g| g.label.value.clone())
+                        .unwrap_or_default(),
                     by_finding: state.by_finding,
                     clauses,
                     notes: distinct(state.notes),
@@ -1221,13 +1257,19 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 .get(by_score)
                 .map(|g| g.id.name.clone())
                 .unwrap_or_default(),
+            by_score_label: grades
+                .get(by_score)
+                .map(|g| g.label.value.clone())
+                .unwrap_or_default(),
             capped_by,
         })
     }
 }
 
-/// Points lost per owner (rule 9). Owners are kept in the order they are
-/// first charged, which follows the rubric, never the findings.
+/// Points lost per owner (rule 9). Owners are kept in the order the rubric
+/// first names them (an item's owners, then its clauses' owners, item by
+/// item, then penalty clause owners), never the findings' order, so that
+/// equal losses are listed in rubric order.
 #[derive(Default)]
 struct Owners {
     index: HashMap<String, usize>,
@@ -1235,11 +1277,30 @@ struct Owners {
 }
 
 impl Owners {
-    fn charge(&mut self, owner: &str, item: &str, amount: Decimal) {
-        if amount <= Decimal::ZERO {
-            return;
+    fn in_rubric_order(rubric: &Rubric) -> Owners {
+        let mut owners = Owners::default();
+        for item in &rubric.items {
+            for owner in &item.owners {
+                owners.slot(&owner.value);
+            }
+            for clause in &item.clauses {
+                for owner in &clause.owners {
+                    owners.slot(&owner.value);
+                }
+            }
         }
-        let slot = match self.index.get(owner) {
+        for penalty in &rubric.penalties {
+            for clause in &penalty.clauses {
+                for owner in &clause.owners {
+                    owners.slot(&owner.value);
+                }
+            }
+        }
+        owners
+    }
+
+    fn slot(&mut self, owner: &str) -> usize {
+        match self.index.get(owner) {
             Some(&slot) => slot,
             None => {
                 self.index.insert(owner.to_owned(), self.losses.len());
@@ -1250,7 +1311,14 @@ impl Owners {
                 });
                 self.losses.len() - 1
             }
-        };
+        }
+    }
+
+    fn charge(&mut self, owner: &str, item: &str, amount: Decimal) {
+        if amount <= Decimal::ZERO {
+            return;
+        }
+        let slot = self.slot(owner);
         if let Some(loss) = self.losses.get_mut(slot) {
             loss.lost = loss.lost.saturating_add(amount);
             if loss.items.last().map(String::as_str) != Some(item) {
@@ -1314,6 +1382,8 @@ impl Owners {
 
     fn finish(self) -> Vec<OwnerLoss> {
         let mut losses = self.losses;
+        // Owners registered up front but never charged lost nothing.
+        losses.retain(|loss| loss.lost > Decimal::ZERO);
         // Stable: equal losses keep rubric order.
         losses.sort_by_key(|loss| std::cmp::Reverse(loss.lost));
         for loss in &mut losses {

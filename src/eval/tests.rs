@@ -448,3 +448,46 @@ fn renderings_show_the_facts() {
     with_pipe.items[0].title = "a|b".into();
     assert!(with_pipe.to_markdown().contains("a\\|b"));
 }
+
+#[test]
+fn equal_losses_are_listed_as_the_rubric_names_their_owners() {
+    // The item owner is named before the clause owner, but is charged
+    // after it; ties must still follow the rubric.
+    let r = rubric("t")
+        .item(
+            item("1", "a", 4)
+                .owner("item owner")
+                .clause(clause_owner(clause("a", "x", once(2)), "clause owner"))
+                .clause(clause("b", "y", once(2))),
+        )
+        .finish();
+    let report = evaluate(
+        &r,
+        r#"{"findings":[{"item":"1","clause":"a"},{"item":"1","clause":"b"}]}"#,
+    )
+    .unwrap();
+    let owners: Vec<_> = report.by_owner.iter().map(|o| o.owner.as_str()).collect();
+    assert_eq!(owners, ["item owner", "clause owner"]);
+}
+
+#[test]
+fn counts_that_add_up_past_the_largest_count_are_refused() {
+    let max = u64::MAX;
+    let json = format!(
+        r#"{{"subject":"s","findings":[
+        {{"item":"9.1","external":"daily","score":15}},
+        {{"item":"2.1","clause":"a","count":{max}}},
+        {{"item":"2.1","clause":"a","count":1}},
+        {{"item":"2.1","clause":"c","count":{max}}},
+        {{"item":"2.1","clause":"c","entities":["甲"]}},
+        {{"item":"10.2","clause":"d","count":{max}}}]}}"#
+    );
+    let errors = evaluate(&spec_rubric(), &json).unwrap_err();
+    assert_eq!(
+        errors,
+        [
+            format!("2.1/a: the counts given for clause `2.1/a` add up to more than {max}, the largest count"),
+            format!("2.1/c: the counts given for clause `2.1/c` add up to more than {max}, the largest count"),
+        ]
+    );
+}

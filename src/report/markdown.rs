@@ -1,26 +1,44 @@
-//! The report as Markdown: a summary, the items table with score and
-//! deductions, then penalties, vetoes, owners, entities and warnings.
+//! The report as Markdown, a document for the people who read the result
+//! rather than the inspection: a title, a summary (score, grade, vetoes),
+//! then the items with their score and deductions, penalties, vetoes,
+//! owners, entities and warnings.
+//!
+//! User text is escaped so that it cannot break a table or turn into
+//! markup: `\`, `|`, `*`, `_` and backquotes get a backslash, `<` becomes
+//! `&lt;`, and a line break inside a cell becomes `<br>`.
 
-use super::{plain, Report, Status};
+use super::{checked_without_deduction, counted, plain, readable, DeductionReport, Report, Status};
 use std::fmt::Write;
 
-/// Table cell text: `|` escaped, line breaks turned into spaces.
-fn cell(text: &str) -> String {
+/// User text made safe for a Markdown table cell or heading.
+fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
-            '|' => out.push_str("\\|"),
-            '\n' | '\r' => out.push(' '),
+            '\\' | '|' | '*' | '_' | '`' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push_str("<br>");
+            }
+            '\n' => out.push_str("<br>"),
             c => out.push(c),
         }
     }
     out
 }
 
+/// A table row; cells are written as given (already escaped).
 fn row(out: &mut String, cells: &[String]) {
     out.push('|');
     for c in cells {
-        let _ = write!(out, " {} |", cell(c));
+        let _ = write!(out, " {c} |");
     }
     out.push('\n');
 }
@@ -40,48 +58,96 @@ fn header(out: &mut String, headers: &[&str], right: &[bool]) {
 pub(super) fn render(report: &Report) -> String {
     let mut out = String::new();
     let subject = if report.subject.is_empty() {
-        "(no subject)"
+        "(no subject)".to_owned()
     } else {
-        &report.subject
+        escape(&report.subject)
     };
-    let _ = writeln!(out, "# {}\n", cell(subject));
-    let _ = write!(out, "{}", cell(&report.rubric.title));
+    let _ = writeln!(out, "# {subject}: score report\n");
+    let _ = write!(out, "Rubric: {}", escape(&report.rubric.title));
     if let Some(v) = &report.rubric.version {
-        let _ = write!(out, " ({})", cell(v));
+        let _ = write!(out, " ({})", escape(v));
     }
     out.push_str("\n\n");
-    let _ = write!(
-        out,
-        "**Score: {}** of {} (exact {})",
-        report.score,
-        plain(report.total),
-        plain(report.score_exact)
-    );
-    if let Some(grade) = &report.grade {
-        let _ = write!(out, " · **Grade: {}** ({})", cell(&grade.label), grade.id);
-        if !grade.capped_by.is_empty() {
-            let _ = write!(
-                out,
-                ", capped by veto {} (the score alone earns {})",
-                grade.capped_by.join(", "),
-                grade.by_score
-            );
+    summary(report, &mut out);
+    items(report, &mut out);
+    penalties(report, &mut out);
+    vetoes(report, &mut out);
+    owners(report, &mut out);
+    entities(report, &mut out);
+    if !report.warnings.is_empty() {
+        out.push_str("\n## Warnings\n\n");
+        for w in &report.warnings {
+            let _ = writeln!(out, "- {}: {}", escape(&w.at), escape(&w.message));
         }
     }
-    out.push_str("\n\n");
-    let _ = writeln!(
-        out,
-        "Raw {} of applicable weight {}; scaled {} ({}); penalties {}.\n",
-        plain(report.raw),
-        plain(report.applicable_weight),
-        plain(report.scaled),
-        report.not_applicable,
-        plain(report.penalized)
-    );
+    out
+}
 
-    out.push_str("## Items\n\n");
+fn summary(report: &Report, out: &mut String) {
+    let _ = write!(
+        out,
+        "**Score: {} of {}**",
+        report.score,
+        plain(report.total)
+    );
+    // The exact value only says something when rounding changed the score.
+    if report.score_exact != report.score {
+        let _ = write!(out, " (exact {})", readable(report.score_exact));
+    }
+    if let Some(grade) = &report.grade {
+        let _ = write!(
+            out,
+            " · **Grade: {} ({})**",
+            escape(&grade.label),
+            escape(&grade.id)
+        );
+    }
+    let vetoes: Vec<String> = report
+        .vetoes
+        .iter()
+        .map(|v| format!("{} (at most {})", escape(&v.id), escape(&v.at_most_label)))
+        .collect();
+    if vetoes.is_empty() {
+        out.push_str(" · Vetoes: none");
+    } else {
+        let _ = write!(out, " · **Vetoes: {}**", vetoes.join(", "));
+    }
+    out.push_str("\n\n");
+    if let Some(grade) = report.grade.as_ref().filter(|g| !g.capped_by.is_empty()) {
+        let _ = writeln!(
+            out,
+            "The score alone earns {} ({}); veto {} holds the grade at {}.\n",
+            escape(&grade.by_score_label),
+            escape(&grade.by_score),
+            escape(&grade.capped_by.join(", ")),
+            escape(&grade.label)
+        );
+    }
+    let _ = write!(
+        out,
+        "Raw {} of applicable weight {}",
+        plain(report.raw),
+        plain(report.applicable_weight)
+    );
+    if report.scaled != report.raw {
+        let verb = if report.not_applicable == "rescale" {
+            "rescaled to"
+        } else {
+            "with full marks for items not applicable:"
+        };
+        let _ = write!(out, ", {verb} {}", readable(report.scaled));
+    }
+    if report.penalized.is_zero() {
+        out.push_str("; no penalties.\n");
+    } else {
+        let _ = writeln!(out, "; penalties −{}.", plain(report.penalized));
+    }
+}
+
+fn items(report: &Report, out: &mut String) {
+    out.push_str("\n## Items\n\n");
     header(
-        &mut out,
+        out,
         &["Item", "Title", "Weight", "Score", "Deductions"],
         &[false, false, true, true, false],
     );
@@ -90,138 +156,205 @@ pub(super) fn render(report: &Report) -> String {
             Status::Scored => item.score.map(plain).unwrap_or_default(),
             Status::NotApplicable => "n/a".to_owned(),
         };
-        let mut parts: Vec<String> = Vec::new();
-        for d in &item.deductions {
-            parts.push(deduction_text(d));
-        }
-        for e in &item.externals {
-            if let Some(s) = e.score {
-                let assumed = e
-                    .assumed
-                    .map(|a| format!(", assumed {a}"))
-                    .unwrap_or_default();
-                parts.push(format!(
-                    "{} {} of {}{assumed}",
-                    e.id,
-                    plain(s),
-                    plain(e.weight)
-                ));
+        let mut lines: Vec<String> = Vec::new();
+        if item.status == Status::NotApplicable {
+            let mut line = "not applicable".to_owned();
+            if let Some(reason) = &item.reason {
+                let _ = write!(line, ": {}", escape(reason));
+            }
+            lines.push(line);
+            if let Some(note) = &item.note {
+                lines.push(format!("note: {}", escape(note)));
             }
         }
-        if item.capped {
-            parts.push(format!("capped at {}", plain(item.deducted)));
+        for d in item.deductions.iter().filter(|d| !d.amount.is_zero()) {
+            lines.push(deduction(d));
         }
-        if let Some(reason) = &item.reason {
-            parts.push(format!("not applicable: {reason}"));
-        } else if item.status == Status::NotApplicable {
-            parts.push("not applicable".to_owned());
+        for e in &item.externals {
+            let Some(s) = e.score else { continue };
+            if s == e.weight && e.assumed.is_none() && e.note.is_none() {
+                continue;
+            }
+            let mut line = format!(
+                "external {}: {} of {}",
+                escape(&e.id),
+                plain(s),
+                plain(e.weight)
+            );
+            if let Some(a) = e.assumed {
+                let _ = write!(line, ", assumed {a}: no score given");
+            }
+            if let Some(note) = &e.note {
+                let _ = write!(line, " — {}", escape(note));
+            }
+            lines.push(line);
+        }
+        if item.capped {
+            lines.push(format!(
+                "capped: the item loses at most {}",
+                plain(item.deducted)
+            ));
         }
         row(
-            &mut out,
+            out,
             &[
-                item.id.clone(),
-                item.title.clone(),
+                escape(&item.id),
+                escape(&item.title),
                 plain(item.weight),
                 score,
-                parts.join("; "),
+                lines.join("<br>"),
             ],
         );
     }
-
-    if !report.penalties.is_empty() {
-        out.push_str("\n## Penalties\n\n");
-        header(
-            &mut out,
-            &["Penalty", "Title", "Cap", "Deducted", "Deductions"],
-            &[false, false, true, true, false],
+    let quiet = checked_without_deduction(report);
+    if !quiet.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nChecked, nothing deducted: {}.",
+            escape(&quiet.join(", "))
         );
-        for p in &report.penalties {
-            let parts: Vec<String> = p.deductions.iter().map(deduction_text).collect();
-            row(
-                &mut out,
-                &[
-                    p.id.clone(),
-                    p.title.clone(),
-                    p.cap.map(plain).unwrap_or_else(|| "none".into()),
-                    plain(p.deducted),
-                    parts.join("; "),
-                ],
-            );
-        }
     }
-
-    if !report.vetoes.is_empty() {
-        out.push_str("\n## Vetoes triggered\n\n");
-        header(
-            &mut out,
-            &["Veto", "At most", "Triggered by", "Text"],
-            &[false; 4],
-        );
-        for v in &report.vetoes {
-            let mut by = v.clauses.clone();
-            if v.by_finding {
-                by.insert(0, "finding".to_owned());
-            }
-            row(
-                &mut out,
-                &[
-                    v.id.clone(),
-                    v.at_most.clone(),
-                    by.join(", "),
-                    v.text.clone(),
-                ],
-            );
-        }
-    }
-
-    if !report.by_owner.is_empty() {
-        out.push_str("\n## Points lost by owner\n\n");
-        header(&mut out, &["Owner", "Lost", "Items"], &[false, true, false]);
-        for o in &report.by_owner {
-            row(
-                &mut out,
-                &[o.owner.clone(), plain(o.lost), o.items.join(", ")],
-            );
-        }
-    }
-
-    if !report.by_entity.entities.is_empty() {
-        out.push_str("\n## Points by entity (before caps)\n\n");
-        header(
-            &mut out,
-            &["Entity", "Amount", "Clauses"],
-            &[false, true, false],
-        );
-        for e in &report.by_entity.entities {
-            row(
-                &mut out,
-                &[e.entity.clone(), plain(e.amount), e.clauses.join(", ")],
-            );
-        }
-    }
-
-    if !report.warnings.is_empty() {
-        out.push_str("\n## Warnings\n\n");
-        for w in &report.warnings {
-            let _ = writeln!(out, "- `{}`: {}", w.at, w.message);
-        }
-    }
-    out
 }
 
-fn deduction_text(d: &super::DeductionReport) -> String {
-    let mut text = format!("{} −{}", d.clause, plain(d.amount));
-    if let (Some(n), Some(unit)) = (d.count, &d.unit) {
-        let _ = write!(text, " ({n} × {unit})");
+/// One deduction as a line of a table cell: clause and its text, amount,
+/// count with its measure word, entities and note.
+fn deduction(d: &DeductionReport) -> String {
+    let mut text = format!(
+        "{} {}: −{}",
+        escape(&d.clause),
+        escape(&d.text),
+        plain(d.amount)
+    );
+    let mut details = Vec::new();
+    if let Some(c) = counted(d) {
+        details.push(escape(&c));
+    }
+    if let Some(v) = d.value {
+        details.push(format!("value {}", plain(v)));
     }
     if d.capped {
-        let _ = write!(text, " (capped from {})", plain(d.raw));
+        details.push(format!("capped from {}", plain(d.raw)));
+    }
+    if !details.is_empty() {
+        let _ = write!(text, " ({})", details.join(", "));
     }
     if !d.entities.is_empty() {
-        let _ = write!(text, " [{}]", d.entities.join(", "));
+        let _ = write!(text, ": {}", escape(&d.entities.join(", ")));
     }
     if let Some(note) = &d.note {
-        let _ = write!(text, " — {note}");
+        let _ = write!(text, " — {}", escape(note));
     }
     text
+}
+
+fn penalties(report: &Report, out: &mut String) {
+    if report.penalties.is_empty() {
+        return;
+    }
+    out.push_str("\n## Penalties\n\n");
+    header(
+        out,
+        &["Penalty", "Title", "Cap", "Deducted", "Deductions"],
+        &[false, false, true, true, false],
+    );
+    for p in &report.penalties {
+        let mut lines: Vec<String> = p
+            .deductions
+            .iter()
+            .filter(|d| !d.amount.is_zero())
+            .map(deduction)
+            .collect();
+        if p.capped {
+            lines.push(format!("capped from {}", plain(p.raw)));
+        }
+        row(
+            out,
+            &[
+                escape(&p.id),
+                escape(&p.title),
+                p.cap.map(plain).unwrap_or_else(|| "none".into()),
+                plain(p.deducted),
+                lines.join("<br>"),
+            ],
+        );
+    }
+}
+
+fn vetoes(report: &Report, out: &mut String) {
+    if report.vetoes.is_empty() {
+        return;
+    }
+    out.push_str("\n## Vetoes triggered\n\n");
+    header(
+        out,
+        &["Veto", "At most", "Triggered by", "Text", "Notes"],
+        &[false; 5],
+    );
+    for v in &report.vetoes {
+        let mut by = v.clauses.clone();
+        if v.by_finding {
+            by.insert(0, "finding".to_owned());
+        }
+        let notes: Vec<String> = v.notes.iter().map(|n| escape(n)).collect();
+        row(
+            out,
+            &[
+                escape(&v.id),
+                format!("{} ({})", escape(&v.at_most_label), escape(&v.at_most)),
+                escape(&by.join(", ")),
+                escape(&v.text),
+                notes.join("<br>"),
+            ],
+        );
+    }
+}
+
+fn owners(report: &Report, out: &mut String) {
+    if report.by_owner.is_empty() {
+        return;
+    }
+    out.push_str("\n## Points lost by owner\n\n");
+    out.push_str(
+        "Each owner answers for the full points lost on its items; amounts are not split.\n\n",
+    );
+    header(out, &["Owner", "Lost", "Items"], &[false, true, false]);
+    for o in &report.by_owner {
+        row(
+            out,
+            &[escape(&o.owner), plain(o.lost), escape(&o.items.join(", "))],
+        );
+    }
+}
+
+fn entities(report: &Report, out: &mut String) {
+    if report.by_entity.entities.is_empty() {
+        return;
+    }
+    out.push_str("\n## Points by entity (before caps)\n\n");
+    out.push_str(
+        "Per-unit amounts of the clauses that named each entity, before any clause, item or penalty cap.\n\n",
+    );
+    header(out, &["Entity", "Amount", "Clauses"], &[false, true, false]);
+    for e in &report.by_entity.entities {
+        row(
+            out,
+            &[
+                escape(&e.entity),
+                plain(e.amount),
+                escape(&e.clauses.join(", ")),
+            ],
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn user_text_cannot_break_a_table() {
+        assert_eq!(escape("a|b"), "a\\|b");
+        assert_eq!(escape("一\n二\r\n三"), "一<br>二<br>三");
+        assert_eq!(escape("<b>*x*_y_`z`\\"), "&lt;b>\\*x\\*\\_y\\_\\`z\\`\\\\");
+    }
 }

@@ -82,6 +82,8 @@ pub struct GradeResult {
     pub label: String,
     /// The grade the score alone would earn.
     pub by_score: String,
+    /// What people call that grade.
+    pub by_score_label: String,
     /// The triggered vetoes that lowered the grade below `by_score`.
     pub capped_by: Vec<String>,
 }
@@ -146,8 +148,10 @@ pub struct DeductionReport {
     pub amount: Decimal,
     /// For `per` clauses, n; for once clauses, how many times it was found.
     pub count: Option<u64>,
-    /// The unit counted (`per` clauses).
+    /// The id of the unit counted (`per` clauses).
     pub unit: Option<String>,
+    /// The unit's measure word (`人`, `家`, `次`).
+    pub unit_label: Option<String>,
     /// The deduction before the clause's cap.
     #[serde(serialize_with = "normalized")]
     pub raw: Decimal,
@@ -216,8 +220,10 @@ pub struct VetoReport {
     pub id: String,
     /// What it is about.
     pub text: String,
-    /// The best grade it allows.
+    /// The id of the best grade it allows.
     pub at_most: String,
+    /// What people call that grade.
+    pub at_most_label: String,
     /// True when a finding named the veto directly.
     pub by_finding: bool,
     /// The listed clauses (`ITEM/CLAUSE`) that deducted, in the veto's order.
@@ -287,7 +293,9 @@ impl Report {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
-    /// The report as text for a terminal: aligned tables, CJK-aware.
+    /// The report as text for a terminal: aligned tables that fit in 110
+    /// columns, CJK characters counting two; long texts are cut with `…`,
+    /// entity lists and notes follow on indented lines.
     pub fn to_text(&self) -> String {
         text::render(self)
     }
@@ -330,6 +338,43 @@ impl Report {
 /// A decimal without trailing zeros, `-0` as `0`.
 pub(crate) fn plain(value: Decimal) -> String {
     value.normalize().to_string()
+}
+
+/// How many decimals of an exact value the text and Markdown renderings
+/// show before cutting it with `…`.
+const SHOWN_DECIMALS: usize = 6;
+
+/// A decimal for people: written as [`plain`], but with at most
+/// [`SHOWN_DECIMALS`] decimals; longer fractions (a rescaled score such as
+/// 317.34190751445086705202312139) are cut there and marked with `…`.
+pub(crate) fn readable(value: Decimal) -> String {
+    let text = plain(value);
+    match text.split_once('.') {
+        Some((whole, fraction)) if fraction.chars().count() > SHOWN_DECIMALS => {
+            let shown: String = fraction.chars().take(SHOWN_DECIMALS).collect();
+            format!("{whole}.{shown}…")
+        }
+        _ => text,
+    }
+}
+
+/// `count unit` with the unit's measure word (`2 人`), for people.
+pub(crate) fn counted(d: &DeductionReport) -> Option<String> {
+    let n = d.count?;
+    let unit = d.unit_label.as_deref().or(d.unit.as_deref())?;
+    Some(format!("{n} {unit}"))
+}
+
+/// The `ITEM/CLAUSE` references of the clauses that findings named but that
+/// deducted nothing (`count: 0`, a threshold not crossed, an amount of 0),
+/// in rubric order. The tables for people leave them out and list them here
+/// once, so that no finding disappears from a rendering.
+pub(crate) fn checked_without_deduction(report: &Report) -> Vec<String> {
+    report
+        .deductions()
+        .filter(|d| d.deduction.amount.is_zero())
+        .map(|d| format!("{}/{}", d.item, d.deduction.clause))
+        .collect()
 }
 
 fn normalized<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {

@@ -1,244 +1,488 @@
 //! The report for a terminal: a header, then aligned tables of items,
 //! penalties, vetoes, owners and entities, then every warning.
+//!
+//! Every line fits in [`LINE_WIDTH`] display columns (CJK characters count
+//! two). Columns are sized from what they hold, but text columns are capped
+//! and their cells cut with `…`; the last column of a table wraps instead.
+//! Entity lists, notes and evidence go on indented lines of their own below
+//! their row, so they never widen a column.
 
-use super::width::{display_width, pad, pad_left, truncate};
-use super::{plain, Report, Status};
+use super::width::{display_width, pad, pad_left, truncate, wrap};
+use super::{checked_without_deduction, counted, plain, readable, DeductionReport, Report, Status};
 use std::fmt::Write;
 
-/// Titles and clause texts are cut to this many columns in tables.
-const TEXT_WIDTH: usize = 40;
+/// The widest line the text report writes, in display columns.
+pub(crate) const LINE_WIDTH: usize = 110;
+/// Rows start after this many spaces.
+const INDENT: usize = 2;
+/// Spaces between two columns.
+const GAP: usize = 2;
+/// The flexible column (titles) never gets narrower than this.
+const FLEX_MIN: usize = 20;
+/// The last column never gets narrower than this; it wraps instead.
+const LAST_MIN: usize = 16;
+/// Extra indentation of the lines below a row, relative to its second column.
+const NOTE_INDENT: usize = 2;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Align {
+    Left,
+    Right,
+}
+
+struct Column {
+    header: &'static str,
+    align: Align,
+    /// The widest the column may be; wider cells are cut with `…`.
+    max: usize,
+}
+
+const fn left(header: &'static str, max: usize) -> Column {
+    Column {
+        header,
+        align: Align::Left,
+        max,
+    }
+}
+
+const fn right(header: &'static str) -> Column {
+    Column {
+        header,
+        align: Align::Right,
+        max: 12,
+    }
+}
+
+struct Row {
+    cells: Vec<String>,
+    /// Lines printed below the row, indented under its second column.
+    notes: Vec<String>,
+}
 
 struct Table {
-    right: Vec<bool>,
-    rows: Vec<Vec<String>>,
+    columns: Vec<Column>,
+    /// The column that takes the width the others leave (titles).
+    flex: Option<usize>,
+    rows: Vec<Row>,
 }
 
 impl Table {
-    fn new(headers: &[&str], right: &[bool]) -> Table {
+    fn new(columns: Vec<Column>, flex: Option<usize>) -> Table {
         Table {
-            right: right.to_vec(),
-            rows: vec![headers.iter().map(|h| (*h).to_owned()).collect()],
+            columns,
+            flex,
+            rows: Vec::new(),
         }
     }
 
     fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
+        self.rows.push(Row {
+            cells,
+            notes: Vec::new(),
+        });
+    }
+
+    /// Adds a line below the last row.
+    fn note(&mut self, line: String) {
+        if let Some(row) = self.rows.last_mut() {
+            row.notes.push(line);
+        }
+    }
+
+    fn widths(&self) -> Vec<usize> {
+        let last = self.columns.len().saturating_sub(1);
+        let mut widths: Vec<usize> = self
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(c, column)| {
+                let natural = self
+                    .rows
+                    .iter()
+                    .filter_map(|r| r.cells.get(c))
+                    .map(|cell| display_width(cell))
+                    .chain([display_width(column.header)])
+                    .max()
+                    .unwrap_or(0);
+                if Some(c) == self.flex {
+                    natural
+                } else {
+                    natural.min(column.max.max(display_width(column.header)))
+                }
+            })
+            .collect();
+        if let Some(flex) = self.flex.filter(|&f| f != last) {
+            let others: usize = widths
+                .iter()
+                .enumerate()
+                .filter(|&(c, _)| c != flex)
+                .map(|(_, w)| w + GAP)
+                .sum();
+            let room = LINE_WIDTH.saturating_sub(INDENT + others).max(FLEX_MIN);
+            if let Some(w) = widths.get_mut(flex) {
+                *w = (*w).min(room);
+            }
+        }
+        widths
     }
 
     fn render(&self, out: &mut String) {
-        let columns = self.rows.iter().map(Vec::len).max().unwrap_or(0);
-        let widths: Vec<usize> = (0..columns)
-            .map(|c| {
-                self.rows
-                    .iter()
-                    .filter_map(|r| r.get(c))
-                    .map(|cell| display_width(cell))
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
+        let widths = self.widths();
+        let headers: Vec<String> = self.columns.iter().map(|c| c.header.to_owned()).collect();
+        self.line(out, &widths, &headers);
+        let note_at = INDENT + widths.first().map_or(0, |w| w + GAP) + NOTE_INDENT;
         for row in &self.rows {
-            let mut line = String::from(" ");
-            for (c, cell) in row.iter().enumerate() {
-                let width = widths.get(c).copied().unwrap_or(0);
-                let right = self.right.get(c).copied().unwrap_or(false);
-                line.push(' ');
-                if right {
-                    line.push_str(&pad_left(cell, width));
-                } else {
-                    line.push_str(&pad(cell, width));
+            self.line(out, &widths, &row.cells);
+            for note in &row.notes {
+                for piece in wrap(note, LINE_WIDTH.saturating_sub(note_at)) {
+                    let _ = writeln!(out, "{:note_at$}{}", "", piece.trim_end());
                 }
-                line.push(' ');
             }
-            out.push_str(line.trim_end());
+        }
+    }
+
+    fn line(&self, out: &mut String, widths: &[usize], cells: &[String]) {
+        let last = self.columns.len().saturating_sub(1);
+        let mut line = " ".repeat(INDENT);
+        let mut start = INDENT;
+        let mut overflow: Vec<String> = Vec::new();
+        for (c, column) in self.columns.iter().enumerate() {
+            let cell = cells.get(c).map_or("", String::as_str);
+            let width = widths.get(c).copied().unwrap_or(0);
+            if c == last {
+                let room = LINE_WIDTH.saturating_sub(start).max(LAST_MIN);
+                let mut pieces = wrap(cell, room).into_iter();
+                let first = pieces.next().unwrap_or_default();
+                if column.align == Align::Right {
+                    line.push_str(&pad_left(&first, width));
+                } else {
+                    line.push_str(&first);
+                }
+                overflow = pieces.map(|p| format!("{:start$}{p}", "")).collect();
+            } else {
+                let cell = truncate(cell, width);
+                match column.align {
+                    Align::Left => line.push_str(&pad(&cell, width)),
+                    Align::Right => line.push_str(&pad_left(&cell, width)),
+                }
+                line.push_str(&" ".repeat(GAP));
+                start += width + GAP;
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+        for piece in overflow {
+            out.push_str(piece.trim_end());
             out.push('\n');
         }
     }
 }
 
+/// Writes `text` wrapped to the line width, continuation lines indented by
+/// `hang` columns.
+fn paragraph(out: &mut String, text: &str, hang: usize) {
+    for (n, piece) in wrap(text, LINE_WIDTH.saturating_sub(hang))
+        .iter()
+        .enumerate()
+    {
+        let indent = if n == 0 { 0 } else { hang };
+        let _ = writeln!(out, "{:indent$}{}", "", piece.trim_end());
+    }
+}
+
 pub(super) fn render(report: &Report) -> String {
     let mut out = String::new();
-    let subject = if report.subject.is_empty() {
-        "(no subject)"
-    } else {
-        &report.subject
-    };
-    let _ = writeln!(out, "{subject}");
-    match &report.rubric.version {
-        Some(v) => {
-            let _ = writeln!(out, "{} ({v})", report.rubric.title);
-        }
-        None => {
-            let _ = writeln!(out, "{}", report.rubric.title);
-        }
-    }
-    out.push('\n');
-    let _ = write!(
-        out,
-        "score {} of {} (exact {})",
-        report.score,
-        plain(report.total),
-        plain(report.score_exact)
-    );
-    if let Some(grade) = &report.grade {
-        let _ = write!(out, ", grade {} ({})", grade.label, grade.id);
-        if !grade.capped_by.is_empty() {
-            let _ = write!(
-                out,
-                ", capped by {} (by score: {})",
-                grade.capped_by.join(", "),
-                grade.by_score
-            );
-        }
-    }
-    out.push('\n');
-    let _ = writeln!(
-        out,
-        "raw {} of applicable weight {}, scaled {} ({}), penalties {}",
-        plain(report.raw),
-        plain(report.applicable_weight),
-        plain(report.scaled),
-        report.not_applicable,
-        plain(report.penalized)
-    );
-
-    out.push_str("\nitems\n");
-    let mut items = Table::new(
-        &["item", "title", "weight", "score", "deducted", ""],
-        &[false, false, true, true, true, false],
-    );
-    for item in &report.items {
-        let (score, mark) = match item.status {
-            Status::Scored => (
-                item.score.map(plain).unwrap_or_default(),
-                if item.capped { "capped" } else { "" }.to_owned(),
-            ),
-            Status::NotApplicable => ("-".to_owned(), "not applicable".to_owned()),
-        };
-        items.row(vec![
-            item.id.clone(),
-            truncate(&item.title, TEXT_WIDTH),
-            plain(item.weight),
-            score,
-            plain(item.deducted),
-            mark,
-        ]);
-        for d in &item.deductions {
-            items.row(deduction_row(d));
-        }
-        for e in &item.externals {
-            let score = e.score.map(plain).unwrap_or_else(|| "-".into());
-            let mark = e
-                .assumed
-                .map(|a| format!("external, assumed {a}"))
-                .unwrap_or_else(|| "external".to_owned());
-            items.row(vec![
-                format!("  {}", e.id),
-                truncate(&e.title, TEXT_WIDTH),
-                plain(e.weight),
-                score,
-                String::new(),
-                mark,
-            ]);
-        }
-    }
-    items.render(&mut out);
-
-    if !report.penalties.is_empty() {
-        out.push_str("\npenalties\n");
-        let mut table = Table::new(
-            &["penalty", "title", "cap", "", "deducted", ""],
-            &[false, false, true, true, true, false],
-        );
-        for p in &report.penalties {
-            table.row(vec![
-                p.id.clone(),
-                truncate(&p.title, TEXT_WIDTH),
-                p.cap.map(plain).unwrap_or_else(|| "-".into()),
-                String::new(),
-                plain(p.deducted),
-                if p.capped { "capped" } else { "" }.to_owned(),
-            ]);
-            for d in &p.deductions {
-                table.row(deduction_row(d));
-            }
-        }
-        table.render(&mut out);
-    }
-
-    if !report.vetoes.is_empty() {
-        out.push_str("\nvetoes triggered\n");
-        let mut table = Table::new(&["veto", "at most", "by", "text"], &[false; 4]);
-        for v in &report.vetoes {
-            let mut by = v.clauses.clone();
-            if v.by_finding {
-                by.insert(0, "finding".to_owned());
-            }
-            table.row(vec![
-                v.id.clone(),
-                v.at_most.clone(),
-                by.join(", "),
-                truncate(&v.text, TEXT_WIDTH),
-            ]);
-        }
-        table.render(&mut out);
-    }
-
-    if !report.by_owner.is_empty() {
-        out.push_str("\npoints lost by owner\n");
-        let mut table = Table::new(&["owner", "lost", "items"], &[false, true, false]);
-        for o in &report.by_owner {
-            table.row(vec![o.owner.clone(), plain(o.lost), o.items.join(", ")]);
-        }
-        table.render(&mut out);
-    }
-
-    if !report.by_entity.entities.is_empty() {
-        out.push_str("\npoints by entity (before caps)\n");
-        let mut table = Table::new(&["entity", "amount", "clauses"], &[false, true, false]);
-        for e in &report.by_entity.entities {
-            table.row(vec![
-                e.entity.clone(),
-                plain(e.amount),
-                e.clauses.join(", "),
-            ]);
-        }
-        table.render(&mut out);
-    }
-
+    header(report, &mut out);
+    items(report, &mut out);
+    penalties(report, &mut out);
+    vetoes(report, &mut out);
+    owners(report, &mut out);
+    entities(report, &mut out);
     if !report.warnings.is_empty() {
         out.push_str("\nwarnings\n");
         for w in &report.warnings {
-            let _ = writeln!(out, "  {}: warning: {}", w.at, w.message);
+            out.push_str("  ");
+            paragraph(
+                &mut out,
+                &format!("{}: warning: {}", w.at, w.message),
+                INDENT + 2,
+            );
         }
     }
     out
 }
 
-fn deduction_row(d: &super::DeductionReport) -> Vec<String> {
-    let mut what = truncate(&d.text, TEXT_WIDTH);
-    if let (Some(n), Some(unit)) = (d.count, &d.unit) {
-        let _ = write!(what, " ({n} × {unit})");
+fn header(report: &Report, out: &mut String) {
+    let subject = if report.subject.is_empty() {
+        "(no subject)"
+    } else {
+        &report.subject
+    };
+    paragraph(out, subject, 0);
+    match &report.rubric.version {
+        Some(v) => paragraph(out, &format!("{} ({v})", report.rubric.title), 0),
+        None => paragraph(out, &report.rubric.title, 0),
+    }
+    out.push('\n');
+    let mut score = format!("score    {} of {}", report.score, plain(report.total));
+    // The exact value only says something when rounding changed the score.
+    if report.score_exact != report.score {
+        let _ = write!(score, " (exact {})", readable(report.score_exact));
+    }
+    paragraph(out, &score, 9);
+    if let Some(grade) = &report.grade {
+        let mut line = format!("grade    {} ({})", grade.label, grade.id);
+        if !grade.capped_by.is_empty() {
+            let _ = write!(
+                line,
+                ", held down by veto {}; the score alone earns {} ({})",
+                grade.capped_by.join(", "),
+                grade.by_score_label,
+                grade.by_score
+            );
+        }
+        paragraph(out, &line, 9);
+    }
+    if !report.vetoes.is_empty() {
+        let ids: Vec<&str> = report.vetoes.iter().map(|v| v.id.as_str()).collect();
+        paragraph(out, &format!("vetoes   {}", ids.join(", ")), 9);
+    }
+    let mut how = format!(
+        "points   raw {} of applicable weight {}",
+        plain(report.raw),
+        plain(report.applicable_weight)
+    );
+    if report.scaled != report.raw {
+        let verb = if report.not_applicable == "rescale" {
+            "rescaled to"
+        } else {
+            "with full marks for items not applicable:"
+        };
+        let _ = write!(how, ", {verb} {}", readable(report.scaled));
+    }
+    if report.penalized.is_zero() {
+        how.push_str("; no penalties");
+    } else {
+        let _ = write!(how, "; penalties -{}", plain(report.penalized));
+    }
+    paragraph(out, &how, 9);
+}
+
+fn items(report: &Report, out: &mut String) {
+    out.push_str("\nitems\n");
+    let mut table = Table::new(
+        vec![
+            left("item", 14),
+            left("title", usize::MAX),
+            right("weight"),
+            right("score"),
+            right("deducted"),
+            left("", 24),
+        ],
+        Some(1),
+    );
+    for item in &report.items {
+        let (score, mark) = match item.status {
+            Status::Scored => (
+                item.score.map(plain).unwrap_or_default(),
+                if item.capped { "capped" } else { "" },
+            ),
+            Status::NotApplicable => ("-".to_owned(), "not applicable"),
+        };
+        table.row(vec![
+            item.id.clone(),
+            item.title.clone(),
+            plain(item.weight),
+            score,
+            plain(item.deducted),
+            mark.to_owned(),
+        ]);
+        if let Some(reason) = &item.reason {
+            table.note(format!("reason: {reason}"));
+        }
+        if let Some(note) = &item.note {
+            table.note(format!("note: {note}"));
+        }
+        if !item.evidence.is_empty() {
+            table.note(format!("evidence: {}", item.evidence.join("; ")));
+        }
+        for d in item.deductions.iter().filter(|d| !d.amount.is_zero()) {
+            deduction(&mut table, d, 2);
+        }
+        for e in &item.externals {
+            table.row(vec![
+                format!("  {}", e.id),
+                e.title.clone(),
+                plain(e.weight),
+                e.score.map(plain).unwrap_or_else(|| "-".into()),
+                String::new(),
+                "external".to_owned(),
+            ]);
+            if let (Some(assumed), Some(score)) = (e.assumed, e.score) {
+                table.note(format!(
+                    "no score given: assumed {assumed} ({})",
+                    plain(score)
+                ));
+            }
+            if let Some(note) = &e.note {
+                table.note(format!("note: {note}"));
+            }
+            if !e.evidence.is_empty() {
+                table.note(format!("evidence: {}", e.evidence.join("; ")));
+            }
+        }
+    }
+    table.render(out);
+    let quiet = checked_without_deduction(report);
+    if !quiet.is_empty() {
+        out.push('\n');
+        paragraph(
+            out,
+            &format!("checked, nothing deducted: {}", quiet.join(", ")),
+            INDENT,
+        );
+    }
+}
+
+/// A row for a clause that deducted, and the lines below it; `blank`
+/// empty cells stand between the clause text and the amount.
+fn deduction(table: &mut Table, d: &DeductionReport, blank: usize) {
+    let mut detail = counted(d).unwrap_or_default();
+    if let Some(v) = d.value {
+        detail = format!("value {}", plain(v));
+    }
+    let mut cells = vec![format!("  {}", d.clause), d.text.clone()];
+    cells.extend((0..blank).map(|_| String::new()));
+    cells.push(format!("-{}", plain(d.amount)));
+    cells.push(detail);
+    table.row(cells);
+    if d.capped {
+        table.note(format!(
+            "clause cap: {} cut to {}",
+            plain(d.raw),
+            plain(d.amount)
+        ));
     }
     if !d.entities.is_empty() {
-        let _ = write!(what, " [{}]", d.entities.join(", "));
-    }
-    if let Some(v) = d.value {
-        let _ = write!(what, " (value {})", plain(v));
-    }
-    let mut mark = Vec::new();
-    if d.capped {
-        mark.push(format!("capped from {}", plain(d.raw)));
+        table.note(format!("entities: {}", d.entities.join(", ")));
     }
     if let Some(note) = &d.note {
-        mark.push(truncate(note, TEXT_WIDTH));
+        table.note(format!("note: {note}"));
     }
-    vec![
-        format!("  {}", d.clause),
-        what,
-        String::new(),
-        String::new(),
-        format!("-{}", plain(d.amount)),
-        mark.join("; "),
-    ]
+    if !d.evidence.is_empty() {
+        table.note(format!("evidence: {}", d.evidence.join("; ")));
+    }
+    if !d.owners.is_empty() {
+        table.note(format!("owner: {}", d.owners.join(", ")));
+    }
+}
+
+fn penalties(report: &Report, out: &mut String) {
+    if report.penalties.is_empty() {
+        return;
+    }
+    out.push_str("\npenalties\n");
+    let mut table = Table::new(
+        vec![
+            left("penalty", 14),
+            left("title", usize::MAX),
+            right("cap"),
+            right("deducted"),
+            left("", 24),
+        ],
+        Some(1),
+    );
+    for p in &report.penalties {
+        table.row(vec![
+            p.id.clone(),
+            p.title.clone(),
+            p.cap.map(plain).unwrap_or_else(|| "-".into()),
+            plain(p.deducted),
+            if p.capped { "capped" } else { "" }.to_owned(),
+        ]);
+        if p.capped {
+            table.note(format!(
+                "penalty cap: {} cut to {}",
+                plain(p.raw),
+                plain(p.deducted)
+            ));
+        }
+        for d in p.deductions.iter().filter(|d| !d.amount.is_zero()) {
+            deduction(&mut table, d, 1);
+        }
+    }
+    table.render(out);
+}
+
+fn vetoes(report: &Report, out: &mut String) {
+    if report.vetoes.is_empty() {
+        return;
+    }
+    out.push_str("\nvetoes triggered\n");
+    let mut table = Table::new(
+        vec![
+            left("veto", 16),
+            left("at most", 16),
+            left("triggered by", 30),
+            left("text", usize::MAX),
+        ],
+        None,
+    );
+    for v in &report.vetoes {
+        let mut by = v.clauses.clone();
+        if v.by_finding {
+            by.insert(0, "finding".to_owned());
+        }
+        table.row(vec![
+            v.id.clone(),
+            v.at_most_label.clone(),
+            by.join(", "),
+            v.text.clone(),
+        ]);
+        for note in &v.notes {
+            table.note(format!("note: {note}"));
+        }
+        if !v.evidence.is_empty() {
+            table.note(format!("evidence: {}", v.evidence.join("; ")));
+        }
+    }
+    table.render(out);
+}
+
+fn owners(report: &Report, out: &mut String) {
+    if report.by_owner.is_empty() {
+        return;
+    }
+    out.push_str("\npoints lost by owner\n");
+    let mut table = Table::new(
+        vec![left("owner", 40), right("lost"), left("items", usize::MAX)],
+        None,
+    );
+    for o in &report.by_owner {
+        table.row(vec![o.owner.clone(), plain(o.lost), o.items.join(", ")]);
+    }
+    table.render(out);
+}
+
+fn entities(report: &Report, out: &mut String) {
+    if report.by_entity.entities.is_empty() {
+        return;
+    }
+    out.push_str("\npoints by entity (per-unit amounts before any cap)\n");
+    let mut table = Table::new(
+        vec![
+            left("entity", 40),
+            right("amount"),
+            left("clauses", usize::MAX),
+        ],
+        None,
+    );
+    for e in &report.by_entity.entities {
+        table.row(vec![
+            e.entity.clone(),
+            plain(e.amount),
+            e.clauses.join(", "),
+        ]);
+    }
+    table.render(out);
 }
