@@ -144,8 +144,12 @@ impl<'r> Checker<'r> {
     fn rounding(&mut self) {
         let rounding = self.rubric.rounding();
         if rounding > MAX_ROUNDING {
-            // The model keeps no span for `rounding`; point at the rubric's title.
-            let span = self.rubric.title().span;
+            // A rubric not read from source has no place for `rounding`;
+            // then the title stands for the whole rubric.
+            let span = self
+                .rubric
+                .rounding_span()
+                .unwrap_or(self.rubric.title().span);
             self.push(
                 Diagnostic::new(
                     Code::InvalidRounding,

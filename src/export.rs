@@ -100,11 +100,16 @@ struct ExternalJson<'r> {
     by: Vec<&'r str>,
 }
 
+// `owners`, `basis` and `checks` are additions to spec section 7.1, in the
+// place and shape they have in an item.
 #[derive(Serialize)]
 struct PenaltyJson<'r> {
     id: &'r str,
     title: &'r str,
     cap: Option<String>,
+    owners: Vec<&'r str>,
+    basis: Vec<&'r str>,
+    checks: Vec<CheckJson<'r>>,
     clauses: Vec<ClauseJson<'r>>,
 }
 
@@ -177,14 +182,7 @@ impl<'r> RubricJson<'r> {
                     optional: i.optional,
                     owners: texts(&i.owners),
                     basis: texts(&i.basis),
-                    checks: i
-                        .checks
-                        .iter()
-                        .map(|c| CheckJson {
-                            text: c.text.as_str(),
-                            by: texts(&c.by),
-                        })
-                        .collect(),
+                    checks: checks(&i.checks),
                     externals: i
                         .externals
                         .iter()
@@ -205,6 +203,9 @@ impl<'r> RubricJson<'r> {
                     id: p.id.as_str(),
                     title: p.title.as_str(),
                     cap: p.cap.map(|c| decimal(c.value)),
+                    owners: texts(&p.owners),
+                    basis: texts(&p.basis),
+                    checks: checks(&p.checks),
                     clauses: p.clauses.iter().map(ClauseJson::new).collect(),
                 })
                 .collect(),
@@ -283,6 +284,15 @@ fn decimal(value: Decimal) -> String {
 
 fn texts(list: &[Text]) -> Vec<&str> {
     list.iter().map(Text::as_str).collect()
+}
+
+fn checks(list: &[CheckStep]) -> Vec<CheckJson<'_>> {
+    list.iter()
+        .map(|c| CheckJson {
+            text: c.text.as_str(),
+            by: texts(&c.by),
+        })
+        .collect()
 }
 
 /// Reads the JSON form of [`to_json`] back into a rubric.
@@ -387,13 +397,7 @@ pub fn from_json(value: &Value) -> Result<Rubric, String> {
             optional: o.bool("optional")?,
             owners: o.texts("owners")?,
             basis: o.texts("basis")?,
-            checks: o.list("checks", |c| {
-                c.only(&["text", "by"])?;
-                Ok(CheckStep {
-                    text: c.text("text")?,
-                    by: c.texts("by")?,
-                })
-            })?,
+            checks: o.list("checks", check_from_json)?,
             externals: o.list("externals", |e| {
                 e.only(&["id", "title", "weight", "by"])?;
                 Ok(External {
@@ -409,11 +413,29 @@ pub fn from_json(value: &Value) -> Result<Rubric, String> {
         })
     })?;
     let penalties = root.list("penalties", |o| {
-        o.only(&["id", "title", "cap", "clauses"])?;
+        o.only(&["id", "title", "cap", "owners", "basis", "checks", "clauses"])?;
+        // `owners`, `basis` and `checks` came after the other keys: JSON
+        // written without them still reads, as a penalty that has none.
+        let has = |key: &str| o.map.contains_key(key);
         Ok(Penalty {
             id: o.id("id")?,
             title: o.text("title")?,
             cap: o.optional_amount("cap")?,
+            owners: if has("owners") {
+                o.texts("owners")?
+            } else {
+                Vec::new()
+            },
+            basis: if has("basis") {
+                o.texts("basis")?
+            } else {
+                Vec::new()
+            },
+            checks: if has("checks") {
+                o.list("checks", check_from_json)?
+            } else {
+                Vec::new()
+            },
             clauses: o.list("clauses", clause_from_json)?,
             span: Span::default(),
         })
@@ -461,6 +483,14 @@ pub fn from_json(value: &Value) -> Result<Rubric, String> {
         vetoes,
         span: Span::default(),
     }))
+}
+
+fn check_from_json(o: &Object<'_>) -> Result<CheckStep, String> {
+    o.only(&["text", "by"])?;
+    Ok(CheckStep {
+        text: o.text("text")?,
+        by: o.texts("by")?,
+    })
 }
 
 fn clause_from_json(o: &Object<'_>) -> Result<Clause, String> {
@@ -711,9 +741,14 @@ pub fn to_markdown(rubric: &Rubric) -> String {
                 line(penalty.id.as_str()),
                 line(penalty.title.as_str())
             );
+            if !penalty.owners.is_empty() || !penalty.basis.is_empty() || !penalty.checks.is_empty()
+            {
+                facts_markdown(&mut out, &penalty.owners, &penalty.basis, &penalty.checks);
+                out.push('\n');
+            }
             out.push_str("| 评分要点 | 扣分标准 | 责任单位 | 扣分 |\n|---|---|---|---|\n");
             for clause in &penalty.clauses {
-                clause_row(&mut out, rubric, clause, &[]);
+                clause_row(&mut out, rubric, clause, &penalty.owners);
             }
             out.push_str("\n减分合计：________\n");
         }
@@ -768,20 +803,7 @@ fn item_markdown(out: &mut String, rubric: &Rubric, item: &Item) {
         line(item.title.as_str()),
         show_decimal(item.weight.value)
     );
-    if !item.owners.is_empty() {
-        let _ = writeln!(out, "- 责任单位：{}", line(&joined(&item.owners)));
-    }
-    for basis in &item.basis {
-        let _ = writeln!(out, "- 评分依据：{}", line(basis.as_str()));
-    }
-    for step in &item.checks {
-        let by = if step.by.is_empty() {
-            String::new()
-        } else {
-            format!("（{}）", joined(&step.by))
-        };
-        let _ = writeln!(out, "- 检查要求：{}{}", line(step.text.as_str()), line(&by));
-    }
+    facts_markdown(out, &item.owners, &item.basis, &item.checks);
     if item.optional {
         out.push_str("- [ ] 不涉及（不考核）\n");
     }
@@ -801,6 +823,24 @@ fn item_markdown(out: &mut String, rubric: &Rubric, item: &Item) {
         );
     }
     out.push_str("\n本项扣分：________　本项得分：________\n");
+}
+
+/// The owners, basis and checks of an item or a penalty, one list line each.
+fn facts_markdown(out: &mut String, owners: &[Text], basis: &[Text], checks: &[CheckStep]) {
+    if !owners.is_empty() {
+        let _ = writeln!(out, "- 责任单位：{}", line(&joined(owners)));
+    }
+    for basis in basis {
+        let _ = writeln!(out, "- 评分依据：{}", line(basis.as_str()));
+    }
+    for step in checks {
+        let by = if step.by.is_empty() {
+            String::new()
+        } else {
+            format!("（{}）", joined(&step.by))
+        };
+        let _ = writeln!(out, "- 检查要求：{}{}", line(step.text.as_str()), line(&by));
+    }
 }
 
 fn clause_row(out: &mut String, rubric: &Rubric, clause: &Clause, item_owners: &[Text]) {
@@ -994,12 +1034,17 @@ pub fn to_csv(rubric: &Rubric) -> String {
     }
     for penalty in rubric.penalties() {
         for clause in &penalty.clauses {
+            let owners = if clause.owners.is_empty() {
+                &penalty.owners
+            } else {
+                &clause.owners
+            };
             clause_csv(
                 &mut out,
                 rubric,
                 ["减分项", penalty.id.as_str(), penalty.title.as_str(), ""],
                 clause,
-                &[],
+                owners,
             );
         }
     }

@@ -202,7 +202,12 @@ impl Printer {
                 for (i, e) in p.body.entries.iter().enumerate() {
                     self.entry_start(e, i == 0, false, level + 1);
                     let mut line = String::new();
-                    push_clause(&mut line, &e.node);
+                    match &e.node {
+                        PenaltyEntry::Owner(list, _) => push_owner(&mut line, list),
+                        PenaltyEntry::Basis(list, _) => push_basis(&mut line, list),
+                        PenaltyEntry::Check(c) => push_check(&mut line, c),
+                        PenaltyEntry::Clause(c) => push_clause(&mut line, c),
+                    }
                     self.out.push_str(&line);
                     self.end_line(&e.trailing);
                 }
@@ -231,19 +236,9 @@ impl Printer {
             self.entry_start(e, i == 0, false, level + 1);
             let mut line = String::new();
             match &e.node {
-                ItemEntry::Owner(list, _) => {
-                    line.push_str("owner ");
-                    push_strings(&mut line, list);
-                }
-                ItemEntry::Basis(list, _) => {
-                    line.push_str("basis ");
-                    push_strings(&mut line, list);
-                }
-                ItemEntry::Check(c) => {
-                    line.push_str("check ");
-                    push_str_literal(&mut line, &c.text.value);
-                    push_by(&mut line, &c.by);
-                }
+                ItemEntry::Owner(list, _) => push_owner(&mut line, list),
+                ItemEntry::Basis(list, _) => push_basis(&mut line, list),
+                ItemEntry::Check(c) => push_check(&mut line, c),
                 ItemEntry::External(x) => {
                     let _ = write!(line, "external {} ", x.id.text);
                     push_str_literal(&mut line, &x.title.value);
@@ -258,6 +253,22 @@ impl Printer {
         }
         self.block_end(&item.body.closing_comments, level, trailing);
     }
+}
+
+fn push_owner(out: &mut String, list: &[Str]) {
+    out.push_str("owner ");
+    push_strings(out, list);
+}
+
+fn push_basis(out: &mut String, list: &[Str]) {
+    out.push_str("basis ");
+    push_strings(out, list);
+}
+
+fn push_check(out: &mut String, check: &Check) {
+    out.push_str("check ");
+    push_str_literal(out, &check.text.value);
+    push_by(out, &check.by);
 }
 
 fn push_by(out: &mut String, by: &[Str]) {

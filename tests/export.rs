@@ -141,6 +141,30 @@ fn item(units: usize, sections: usize) -> impl Strategy<Value = Item> {
         )
 }
 
+fn penalty(units: usize) -> impl Strategy<Value = Penalty> {
+    (
+        (id(), text(), proptest::option::of(amount())),
+        (texts(), texts()),
+        proptest::collection::vec((text(), texts()), 0..3),
+        proptest::collection::vec(clause(units), 0..3),
+    )
+        .prop_map(
+            |((id, title, cap), (owners, basis), checks, clauses)| Penalty {
+                id,
+                title,
+                cap,
+                owners,
+                basis,
+                checks: checks
+                    .into_iter()
+                    .map(|(text, by)| CheckStep { text, by })
+                    .collect(),
+                clauses,
+                span: Span::default(),
+            },
+        )
+}
+
 fn parts() -> impl Strategy<Value = RubricParts> {
     (0usize..4, 0usize..3).prop_flat_map(|(units, sections)| {
         (
@@ -155,15 +179,7 @@ fn parts() -> impl Strategy<Value = RubricParts> {
             proptest::collection::vec((id(), text(), proptest::option::of(amount())), 0..4),
             proptest::collection::vec(text(), sections..=sections),
             proptest::collection::vec(item(units, sections), 0..6),
-            proptest::collection::vec(
-                (
-                    id(),
-                    text(),
-                    proptest::option::of(amount()),
-                    proptest::collection::vec(clause(units), 0..3),
-                ),
-                0..3,
-            ),
+            proptest::collection::vec(penalty(units), 0..3),
             proptest::collection::vec(
                 (
                     id(),
@@ -227,16 +243,7 @@ fn parts() -> impl Strategy<Value = RubricParts> {
                             })
                             .collect(),
                         items,
-                        penalties: penalties
-                            .into_iter()
-                            .map(|(id, title, cap, clauses)| Penalty {
-                                id,
-                                title,
-                                cap,
-                                clauses,
-                                span: Span::default(),
-                            })
-                            .collect(),
+                        penalties,
                         vetoes: vetoes
                             .into_iter()
                             .map(|(id, text, at_most, when)| Veto {

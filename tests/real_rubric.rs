@@ -6,7 +6,7 @@
 //! verbatim, in source order) and runs to the next item's or penalty's title.
 //! Every count below is taken from the text, never written down by hand.
 
-use rubric::model::{Clause, Deduction};
+use rubric::model::{CheckStep, Clause, Deduction, Text};
 use rubric::{compile, Code, LineIndex, Rubric, Severity};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
@@ -303,6 +303,28 @@ fn every_deduction_of_the_source_has_its_clause() {
     );
 }
 
+/// The owners, basis, checks and check offices of an item or a penalty,
+/// each with what it is.
+fn facts<'r>(
+    owners: &'r [Text],
+    basis: &'r [Text],
+    checks: &'r [CheckStep],
+) -> Vec<(String, &'r str)> {
+    let mut texts: Vec<(String, &str)> = Vec::new();
+    texts.extend(owners.iter().map(|t| ("owner".to_owned(), t.as_str())));
+    texts.extend(basis.iter().map(|t| ("basis".to_owned(), t.as_str())));
+    for check in checks {
+        texts.push(("check".to_owned(), check.text.as_str()));
+        texts.extend(
+            check
+                .by
+                .iter()
+                .map(|t| ("check office".to_owned(), t.as_str())),
+        );
+    }
+    texts
+}
+
 #[test]
 fn the_source_texts_are_verbatim() {
     let rubric = compiled_rubric();
@@ -311,18 +333,7 @@ fn the_source_texts_are_verbatim() {
     let mut problems = Vec::new();
     let mut used_exceptions = BTreeSet::new();
     for (item, row) in rubric.items().iter().zip(&rows) {
-        let mut texts: Vec<(String, &str)> = Vec::new();
-        texts.extend(item.owners.iter().map(|t| ("owner".to_owned(), t.as_str())));
-        texts.extend(item.basis.iter().map(|t| ("basis".to_owned(), t.as_str())));
-        for check in &item.checks {
-            texts.push(("check".to_owned(), check.text.as_str()));
-            texts.extend(
-                check
-                    .by
-                    .iter()
-                    .map(|t| ("check office".to_owned(), t.as_str())),
-            );
-        }
+        let mut texts = facts(&item.owners, &item.basis, &item.checks);
         for clause in &item.clauses {
             let key = (item.id.as_str(), clause.id.as_str());
             if let Some(&(_, _, _)) = NOT_VERBATIM.iter().find(|(i, c, _)| (*i, *c) == key) {
@@ -354,13 +365,18 @@ fn the_source_texts_are_verbatim() {
         .iter()
         .zip(rows.iter().skip(rubric.items().len()))
     {
+        let mut texts = facts(&penalty.owners, &penalty.basis, &penalty.checks);
         for clause in &penalty.clauses {
-            if !row.text.contains(clause.text.as_str()) {
+            texts.push((
+                format!("clause {}", clause.id.as_str()),
+                clause.text.as_str(),
+            ));
+        }
+        for (what, text) in texts {
+            if !row.text.contains(text) {
                 problems.push(format!(
-                    "penalty `{}` clause {}: not in its source row: {}",
-                    penalty.id.as_str(),
-                    clause.id.as_str(),
-                    clause.text.as_str()
+                    "penalty `{}` {what}: not in its source row: {text}",
+                    penalty.id.as_str()
                 ));
             }
         }
@@ -378,6 +394,27 @@ fn the_source_texts_are_verbatim() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_row_with_inspection_steps_has_its_checks() {
+    let rubric = compiled_rubric();
+    let source = joined_source();
+    let checks = rubric
+        .items()
+        .iter()
+        .map(|i| i.checks.len())
+        .chain(rubric.penalties().iter().map(|p| p.checks.len()));
+    let missing: Vec<String> = rows(&rubric, &source)
+        .iter()
+        .zip(checks)
+        .filter(|(row, checks)| row.text.contains("检查要求：") && *checks == 0)
+        .map(|(row, _)| row.id.clone())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "rows whose 检查要求 has no `check`: {missing:?}"
+    );
 }
 
 // --- The sample inspection --------------------------------------------------

@@ -234,8 +234,43 @@ fn item() -> impl Strategy<Value = It> {
 
 /// `veto ID "text" at most GRADE when ITEM/CLAUSE, …`.
 type GenVeto = (String, String, String, Vec<(String, String)>);
-/// `penalty ID "title" capped at C { clause … }`.
-type GenPenalty = (String, String, Option<Num>, Vec<Cl>);
+/// `penalty ID "title" capped at C { … }`.
+#[derive(Debug, Clone)]
+struct GenPenalty {
+    id: String,
+    title: String,
+    cap: Option<Num>,
+    owners: Vec<Vec<String>>,
+    basis: Vec<String>,
+    checks: Vec<(String, Vec<String>)>,
+    clauses: Vec<Cl>,
+}
+
+fn penalty() -> impl Strategy<Value = GenPenalty> {
+    (
+        item_id(),
+        string_text(),
+        prop::option::of(num()),
+        prop::collection::vec(prop::collection::vec(string_text(), 1..3), 0..3),
+        prop::collection::vec(string_text(), 0..2),
+        prop::collection::vec(
+            (string_text(), prop::collection::vec(string_text(), 0..3)),
+            0..2,
+        ),
+        prop::collection::vec(clause(), 0..3),
+    )
+        .prop_map(
+            |(id, title, cap, owners, basis, checks, clauses)| GenPenalty {
+                id,
+                title,
+                cap,
+                owners,
+                basis,
+                checks,
+                clauses,
+            },
+        )
+}
 
 #[derive(Debug, Clone)]
 struct Gen {
@@ -269,15 +304,7 @@ fn rubric_gen() -> impl Strategy<Value = Gen> {
                 0..3,
             ),
             prop::collection::vec(item(), 0..3),
-            prop::collection::vec(
-                (
-                    item_id(),
-                    string_text(),
-                    prop::option::of(num()),
-                    prop::collection::vec(clause(), 0..3),
-                ),
-                0..2,
-            ),
+            prop::collection::vec(penalty(), 0..2),
             prop::collection::vec(
                 (
                     ident(),
@@ -456,14 +483,29 @@ fn print(g: &Gen) -> String {
     for it in &g.items {
         print_item(it, &mut out);
     }
-    for (id, title, cap, clauses) in &g.penalties {
-        let _ = write!(out, "penalty {id} {}", lit(title));
-        if let Some(c) = cap {
+    for p in &g.penalties {
+        let _ = write!(out, "penalty {} {}", p.id, lit(&p.title));
+        if let Some(c) = &p.cap {
             let _ = write!(out, " capped at {}", n(c));
         }
         out.push_str(" {\n");
-        for c in clauses {
+        // Clauses first, so that an `owner` line right after a clause must
+        // be read as the penalty's, not the clause's.
+        for c in &p.clauses {
             let _ = writeln!(out, "{}", print_clause(c));
+        }
+        for o in &p.owners {
+            let _ = writeln!(out, "owner {}", list(o));
+        }
+        for b in &p.basis {
+            let _ = writeln!(out, "basis {}", lit(b));
+        }
+        for (text, by) in &p.checks {
+            let _ = write!(out, "check {}", lit(text));
+            if !by.is_empty() {
+                let _ = write!(out, " by {}", list(by));
+            }
+            out.push('\n');
         }
         out.push_str("}\n");
     }
@@ -633,11 +675,21 @@ fn model(g: &Gen) -> Rubric {
         penalties: g
             .penalties
             .iter()
-            .map(|(i, title, cap, clauses)| Penalty {
-                id: id(i),
-                title: text(title),
-                cap: cap.as_ref().map(amount),
-                clauses: clauses.iter().map(model_clause).collect(),
+            .map(|p| Penalty {
+                id: id(&p.id),
+                title: text(&p.title),
+                cap: p.cap.as_ref().map(amount),
+                owners: p.owners.iter().flatten().map(|o| text(o)).collect(),
+                basis: p.basis.iter().map(|b| text(b)).collect(),
+                checks: p
+                    .checks
+                    .iter()
+                    .map(|(t, by)| CheckStep {
+                        text: text(t),
+                        by: by.iter().map(|b| text(b)).collect(),
+                    })
+                    .collect(),
+                clauses: p.clauses.iter().map(model_clause).collect(),
                 span: Span::default(),
             })
             .collect(),

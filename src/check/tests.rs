@@ -138,6 +138,9 @@ pub(crate) fn penalty(name: &str, cap: Option<&str>, clauses: Vec<Clause>) -> Pe
         id: id(name),
         title: text("重大事故隐患"),
         cap: cap.map(num),
+        owners: Vec::new(),
+        basis: Vec::new(),
+        checks: Vec::new(),
         clauses,
         span: span(),
     }
@@ -494,7 +497,22 @@ fn item_weight_forms_in_a_penalty() {
 fn rounding_above_ten() {
     let mut p = parts();
     p.rounding = 11;
-    only(p, Code::InvalidRounding);
+    let title = p.title.span;
+    // Built without source, the rubric has no place for `rounding`: the title stands in.
+    assert_eq!(only(p, Code::InvalidRounding).span, title);
+}
+
+#[test]
+fn rounding_above_ten_points_at_the_number() {
+    let source = "rubric \"t\" {\n  rounding 12\n  item 1 \"i\" weight 1 {\n    owner \"o\"\n    clause a \"a\" deduct 1\n  }\n}";
+    let compiled = crate::compile(source);
+    let found: Vec<(&str, &str)> = compiled
+        .diagnostics
+        .0
+        .iter()
+        .map(|d| (d.code.as_str(), &source[d.span.start..d.span.end]))
+        .collect();
+    assert_eq!(found, [("E0215", "12")]);
 }
 
 #[test]

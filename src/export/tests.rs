@@ -96,6 +96,9 @@ fn example() -> Rubric {
             id: id("39"),
             title: text("考核巡查期间通过明查暗访发现企业单位存在重大事故隐患"),
             cap: Some(num("10")),
+            owners: vec![],
+            basis: vec![],
+            checks: vec![],
             clauses: vec![hazard],
             span: Span::default(),
         }],
@@ -313,4 +316,75 @@ fn pretty_json_keeps_the_spec_order() {
     assert!(title < version && version < vetoes);
     let parsed: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(parsed, to_json(&example()));
+}
+
+#[test]
+fn penalties_carry_owners_basis_and_checks() {
+    let mut rubric_parts = crate::check::tests::parts();
+    let mut p = crate::check::tests::penalty("39", Some("10"), vec![clause("a", once("0.5"))]);
+    p.owners = vec![text("县应急局")];
+    p.basis = vec![text("依据")];
+    p.checks = vec![CheckStep {
+        text: text("实地抽查"),
+        by: vec![text("县应急局")],
+    }];
+    rubric_parts.penalties = vec![p];
+    let rubric = Rubric::new(rubric_parts);
+    let json = to_json(&rubric);
+    let keys: Vec<&str> = json["penalties"][0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut expected = vec!["id", "title", "cap", "owners", "basis", "checks", "clauses"];
+    expected.sort_unstable();
+    let mut keys = keys;
+    keys.sort_unstable();
+    assert_eq!(keys, expected);
+    assert_eq!(json["penalties"][0]["owners"], json!(["县应急局"]));
+    assert_eq!(json["penalties"][0]["basis"], json!(["依据"]));
+    assert_eq!(
+        json["penalties"][0]["checks"],
+        json!([{"text": "实地抽查", "by": ["县应急局"]}])
+    );
+    let back = from_json(&json).unwrap();
+    assert_eq!(back.penalties(), rubric.without_spans().penalties());
+    // A penalty clause without owners of its own is answered for by the penalty's.
+    let csv = to_csv(&rubric);
+    assert!(
+        csv.contains(",a,未按规定,扣 0.5 分,0.5,,,县应急局,\r\n"),
+        "{csv}"
+    );
+    let md = to_markdown(&rubric);
+    assert!(
+        md.contains("- 责任单位：县应急局\n- 评分依据：依据\n- 检查要求：实地抽查（县应急局）\n\n| 评分要点"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| a 未按规定 | 扣 0.5 分 | 县应急局 |  |\n"),
+        "{md}"
+    );
+}
+
+#[test]
+fn from_json_reads_penalties_written_without_owners_basis_and_checks() {
+    let mut json = to_json(&example());
+    for key in ["owners", "basis", "checks"] {
+        json["penalties"][0].as_object_mut().unwrap().remove(key);
+    }
+    let back = from_json(&json).unwrap();
+    assert_eq!(to_json(&back), to_json(&example()));
+    let mut json = to_json(&example());
+    json["penalties"][0]["owners"] = json!("县应急局");
+    assert_eq!(
+        from_json(&json).unwrap_err(),
+        "penalties[0].owners: expected a list of strings"
+    );
+    let mut json = to_json(&example());
+    json["penalties"][0]["owner"] = json!(["县应急局"]);
+    assert_eq!(
+        from_json(&json).unwrap_err(),
+        "penalties[0].owner: unknown key"
+    );
 }

@@ -289,6 +289,9 @@ pub fn penalty(
         id: id(penalty_id),
         title: text(title),
         cap,
+        owners: Vec::new(),
+        basis: Vec::new(),
+        checks: Vec::new(),
         clauses,
         span: Span::default(),
     }

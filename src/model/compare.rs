@@ -4,7 +4,7 @@
 //! mean the same rubric when their models are equal once every span is
 //! cleared.
 
-use super::{Deduction, Id, Limit, Rubric, Text};
+use super::{CheckStep, Deduction, Id, Limit, Rubric, Text};
 use crate::span::Span;
 
 impl Rubric {
@@ -12,6 +12,7 @@ impl Rubric {
     pub fn without_spans(&self) -> Rubric {
         let mut r = self.clone();
         r.span = Span::default();
+        r.rounding_span = None;
         clear_text(&mut r.title);
         if let Some(v) = r.version.as_mut() {
             clear_text(v);
@@ -41,10 +42,7 @@ impl Rubric {
             i.weight.span = Span::default();
             i.owners.iter_mut().for_each(clear_text);
             i.basis.iter_mut().for_each(clear_text);
-            for c in &mut i.checks {
-                clear_text(&mut c.text);
-                c.by.iter_mut().for_each(clear_text);
-            }
+            i.checks.iter_mut().for_each(clear_check);
             for e in &mut i.externals {
                 clear_id(&mut e.id);
                 clear_text(&mut e.title);
@@ -61,6 +59,9 @@ impl Rubric {
             if let Some(c) = p.cap.as_mut() {
                 c.span = Span::default();
             }
+            p.owners.iter_mut().for_each(clear_text);
+            p.basis.iter_mut().for_each(clear_text);
+            p.checks.iter_mut().for_each(clear_check);
             p.clauses.iter_mut().for_each(clear_clause);
             p.span = Span::default();
         }
@@ -120,6 +121,11 @@ fn clear_id(id: &mut Id) {
 
 fn clear_text(text: &mut Text) {
     text.span = Span::default();
+}
+
+fn clear_check(check: &mut CheckStep) {
+    clear_text(&mut check.text);
+    check.by.iter_mut().for_each(clear_text);
 }
 
 fn clear_limit(limit: &mut Limit) {

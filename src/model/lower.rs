@@ -27,7 +27,9 @@ pub fn lower(file: &ast::File) -> (Rubric, Vec<Diagnostic>) {
             ..RubricParts::default()
         },
     };
-    (Rubric::new(parts), lowering.diagnostics)
+    let mut rubric = Rubric::new(parts);
+    rubric.rounding_span = lowering.rounding_span;
+    (rubric, lowering.diagnostics)
 }
 
 /// Decimals of the final score when `rounding` is not declared.
@@ -36,6 +38,9 @@ pub const DEFAULT_ROUNDING: u32 = 2;
 #[derive(Default)]
 struct Lowering {
     diagnostics: Vec<Diagnostic>,
+    /// Where the `rounding` that counts was written (not a part of
+    /// [`RubricParts`], which callers outside the crate fill in).
+    rounding_span: Option<Span>,
 }
 
 /// A singleton declaration already seen: where, to point at it from a repetition.
@@ -78,6 +83,7 @@ impl Lowering {
                     let rounding = self.rounding(n);
                     if self.first(&mut seen.rounding, *span, "rounding") {
                         parts.rounding = rounding;
+                        self.rounding_span = Some(n.span);
                     }
                 }
                 ast::Decl::NotApplicable(policy, _, span) => {
@@ -265,10 +271,7 @@ impl Lowering {
             match &entry.node {
                 ast::ItemEntry::Owner(list, _) => lowered.owners.extend(list.iter().map(text)),
                 ast::ItemEntry::Basis(list, _) => lowered.basis.extend(list.iter().map(text)),
-                ast::ItemEntry::Check(c) => lowered.checks.push(CheckStep {
-                    text: text(&c.text),
-                    by: c.by.iter().map(text).collect(),
-                }),
+                ast::ItemEntry::Check(c) => lowered.checks.push(check(c)),
                 ast::ItemEntry::External(e) => {
                     let weight = self.amount(&e.weight);
                     lowered.externals.push(External {
@@ -290,19 +293,28 @@ impl Lowering {
 
     fn penalty(&mut self, penalty: &ast::Penalty) -> Penalty {
         let cap = penalty.cap.as_ref().map(|n| self.amount(n));
-        let clauses = penalty
-            .body
-            .entries
-            .iter()
-            .map(|c| self.clause(&c.node))
-            .collect();
-        Penalty {
+        let mut lowered = Penalty {
             id: id(&penalty.id),
             title: text(&penalty.title),
             cap,
-            clauses,
+            owners: Vec::new(),
+            basis: Vec::new(),
+            checks: Vec::new(),
+            clauses: Vec::new(),
             span: penalty.span,
+        };
+        for entry in &penalty.body.entries {
+            match &entry.node {
+                ast::PenaltyEntry::Owner(list, _) => lowered.owners.extend(list.iter().map(text)),
+                ast::PenaltyEntry::Basis(list, _) => lowered.basis.extend(list.iter().map(text)),
+                ast::PenaltyEntry::Check(c) => lowered.checks.push(check(c)),
+                ast::PenaltyEntry::Clause(c) => {
+                    let clause = self.clause(c);
+                    lowered.clauses.push(clause);
+                }
+            }
         }
+        lowered
     }
 
     fn clause(&mut self, clause: &ast::Clause) -> Clause {
@@ -345,6 +357,13 @@ fn id(name: &ast::Name) -> Id {
     Id {
         name: name.text.clone(),
         span: name.span,
+    }
+}
+
+fn check(c: &ast::Check) -> CheckStep {
+    CheckStep {
+        text: text(&c.text),
+        by: c.by.iter().map(text).collect(),
     }
 }
 
@@ -442,6 +461,38 @@ mod tests {
 2:8: E0104: expected a number with at most 28 digits, found `99999999999999999999999999999`
 3:11: E0104: expected a whole number of decimals, found `4294967296`",
         );
+    }
+
+    #[test]
+    fn penalties_keep_owners_basis_and_checks() {
+        let r = check(
+            "rubric \"t\" {\n penalty 39 \"p\" {\n  owner \"x\", \"y\"\n  clause a \"a\" deduct 1\n  owner \"z\"\n  basis \"b\"\n  check \"c\" by \"x\"\n }\n}",
+            "",
+        );
+        let p = r.penalty("39").map(|p| {
+            (
+                p.owners.iter().map(Text::as_str).collect::<Vec<_>>(),
+                p.basis.iter().map(Text::as_str).collect::<Vec<_>>(),
+                p.checks
+                    .iter()
+                    .map(|c| (c.text.as_str(), c.by.len()))
+                    .collect::<Vec<_>>(),
+                p.clauses.len(),
+            )
+        });
+        assert_eq!(p, Some((vec!["x", "y", "z"], vec!["b"], vec![("c", 1)], 1)));
+    }
+
+    #[test]
+    fn rounding_keeps_where_its_value_was_written() {
+        let source = "rubric \"t\" {\n rounding 3\n rounding 4\n}";
+        let parsed = parse(source);
+        let (r, _) = lower(&parsed.file);
+        assert_eq!(r.rounding(), 3);
+        let span = r.rounding_span().map(|s| &source[s.start..s.end]);
+        assert_eq!(span, Some("3"));
+        let (r, _) = lower(&parse("rubric \"t\" {\n}").file);
+        assert_eq!(r.rounding_span(), None);
     }
 
     #[test]

@@ -321,6 +321,13 @@ pub struct Penalty {
     pub title: Text,
     /// The most the penalty can deduct; `None` means uncapped.
     pub cap: Option<Amount>,
+    /// Who answers for it (责任单位). Evaluation does not charge them in
+    /// `by_owner`, which attributes the points items lose.
+    pub owners: Vec<Text>,
+    /// What it rests on (评分依据).
+    pub basis: Vec<Text>,
+    /// What the inspector looks at (检查要求).
+    pub checks: Vec<CheckStep>,
     /// Its deduction rules.
     pub clauses: Vec<Clause>,
     /// The whole penalty block.
@@ -385,6 +392,8 @@ pub struct Rubric {
     pub(crate) total: Option<Amount>,
     pub(crate) not_applicable: NotApplicable,
     pub(crate) rounding: u32,
+    /// Where the `rounding` value was written, for diagnostics.
+    pub(crate) rounding_span: Option<Span>,
     pub(crate) units: Vec<Unit>,
     pub(crate) grades: Vec<Grade>,
     pub(crate) sections: Vec<Section>,
@@ -495,6 +504,8 @@ impl Rubric {
             total,
             not_applicable,
             rounding,
+            // Only lowering knows where `rounding` was written; it sets this.
+            rounding_span: None,
             units,
             grades,
             sections,
@@ -535,6 +546,11 @@ impl Rubric {
     /// Decimals of the final score.
     pub fn rounding(&self) -> u32 {
         self.rounding
+    }
+    /// Where the `rounding` value was written; `None` when not declared
+    /// (or when the rubric was not read from source).
+    pub fn rounding_span(&self) -> Option<Span> {
+        self.rounding_span
     }
     /// Units, `occurrence` included.
     pub fn units(&self) -> &[Unit] {

@@ -205,7 +205,32 @@ pub struct Section {
     pub span: Span,
 }
 
-/// `penalty ID "title" [capped at C] { clause … }`.
+/// A declaration inside a penalty block: what an item block holds, except
+/// `external` (a penalty has no weight for another authority to score).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PenaltyEntry {
+    /// `owner "…", …`.
+    Owner(Vec<Str>, Span),
+    /// `basis "…", …`.
+    Basis(Vec<Str>, Span),
+    /// `check …`.
+    Check(Check),
+    /// `clause …`.
+    Clause(Clause),
+}
+
+impl PenaltyEntry {
+    /// The whole declaration.
+    pub fn span(&self) -> Span {
+        match self {
+            PenaltyEntry::Owner(_, span) | PenaltyEntry::Basis(_, span) => *span,
+            PenaltyEntry::Check(c) => c.span,
+            PenaltyEntry::Clause(c) => c.span,
+        }
+    }
+}
+
+/// `penalty ID "title" [capped at C] { … }`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Penalty {
     /// The penalty id (shares its namespace with items).
@@ -214,8 +239,8 @@ pub struct Penalty {
     pub title: Str,
     /// `capped at C` in the header.
     pub cap: Option<Number>,
-    /// The clauses.
-    pub body: Block<Clause>,
+    /// Owners, basis, checks and clauses, in the order written.
+    pub body: Block<PenaltyEntry>,
     /// From `penalty` to the closing `}`.
     pub span: Span,
 }

@@ -245,6 +245,15 @@ fn by(i: Tokens<'_>) -> PResult<'_, Vec<Str>> {
     .parse(i)
 }
 
+/// `check "text" [by …]`, after the keyword at `start`.
+fn check_rest(start: Span) -> impl Fn(Tokens<'_>) -> PResult<'_, Check> {
+    move |i| {
+        let (i, (text, by)) = (string, by).parse(i)?;
+        let span = start.to(Span::at(i.previous_end()));
+        Ok((i, Check { text, by, span }))
+    }
+}
+
 fn item_entry(keyword: &'static str, start: Span) -> impl Fn(Tokens<'_>) -> PResult<'_, ItemEntry> {
     move |i| {
         let end = |i: &Tokens<'_>| start.to(Span::at(i.previous_end()));
@@ -257,11 +266,7 @@ fn item_entry(keyword: &'static str, start: Span) -> impl Fn(Tokens<'_>) -> PRes
                 let (i, list) = strings(i)?;
                 Ok((i, ItemEntry::Basis(list, end(&i))))
             }
-            "check" => {
-                let (i, (text, by)) = (string, by).parse(i)?;
-                let span = end(&i);
-                Ok((i, ItemEntry::Check(Check { text, by, span })))
-            }
+            "check" => map(check_rest(start), ItemEntry::Check).parse(i),
             "external" => {
                 let (i, (id, title, _, weight, by)) = (
                     name("an external id"),
@@ -284,6 +289,28 @@ fn item_entry(keyword: &'static str, start: Span) -> impl Fn(Tokens<'_>) -> PRes
                 ))
             }
             _ => map(clause_rest(start), ItemEntry::Clause).parse(i),
+        }
+    }
+}
+
+/// A penalty block holds what an item block holds, except `external`.
+fn penalty_entry(
+    keyword: &'static str,
+    start: Span,
+) -> impl Fn(Tokens<'_>) -> PResult<'_, PenaltyEntry> {
+    move |i| {
+        let end = |i: &Tokens<'_>| start.to(Span::at(i.previous_end()));
+        match keyword {
+            "owner" => {
+                let (i, list) = strings(i)?;
+                Ok((i, PenaltyEntry::Owner(list, end(&i))))
+            }
+            "basis" => {
+                let (i, list) = strings(i)?;
+                Ok((i, PenaltyEntry::Basis(list, end(&i))))
+            }
+            "check" => map(check_rest(start), PenaltyEntry::Check).parse(i),
+            _ => map(clause_rest(start), PenaltyEntry::Clause).parse(i),
         }
     }
 }
@@ -404,7 +431,7 @@ const RUBRIC_KEYWORDS: &[&str] = &[
 ];
 const SECTION_KEYWORDS: &[&str] = &["item"];
 const ITEM_KEYWORDS: &[&str] = &["owner", "basis", "check", "external", "clause"];
-const PENALTY_KEYWORDS: &[&str] = &["clause"];
+const PENALTY_KEYWORDS: &[&str] = &["owner", "basis", "check", "clause"];
 
 /// Words that continue a declaration begun on an earlier line; recovery
 /// does not stop at a line that starts with one of them.
@@ -450,7 +477,7 @@ impl Level {
             Level::Rubric => "`version`, `total`, `not-applicable`, `rounding`, `unit`, `grade`, `section`, `item`, `penalty`, `veto` or `}`",
             Level::Section => "`item` or `}`",
             Level::Item => "`owner`, `basis`, `check`, `external`, `clause` or `}`",
-            Level::Penalty => "`clause` or `}`",
+            Level::Penalty => "`owner`, `basis`, `check`, `clause` or `}`",
         }
     }
 }
@@ -952,8 +979,8 @@ impl<'a> Parser<'a> {
                 format!("`{text}` must stand inside an item")
             }
             (Level::Section, "section") => "sections cannot be nested".to_owned(),
-            (Level::Penalty, "owner" | "basis" | "check" | "external") => {
-                format!("`{text}` is not allowed in a penalty; a clause may carry its own `owner` after its deduction")
+            (Level::Penalty, "external") => {
+                "`external` is not allowed in a penalty: a penalty has no weight for another authority to score".to_owned()
             }
             (Level::Item, "item") => "items cannot be nested".to_owned(),
             (Level::Section | Level::Item | Level::Penalty, _)
@@ -1106,7 +1133,7 @@ impl<'a> Parser<'a> {
                 }
                 Level::Penalty => {
                     self.entries(level, open, what.to_owned(), &mut |p, kw, start| {
-                        p.penalty_clause(kw, start)
+                        p.penalty_entry(kw, start)
                     });
                 }
                 _ => {
@@ -1227,7 +1254,7 @@ impl<'a> Parser<'a> {
         let body = self.block(
             Level::Penalty,
             format!("penalty `{}`", id.text),
-            |p, kw, start| p.penalty_clause(kw, start),
+            |p, kw, start| p.penalty_entry(kw, start),
         );
         self.interior = interior;
         let span = start.to(Span::at(
@@ -1244,11 +1271,11 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn penalty_clause(&mut self, _keyword: &'static str, start: Span) -> Option<Clause> {
+    fn penalty_entry(&mut self, keyword: &'static str, start: Span) -> Option<PenaltyEntry> {
         self.line(
             start,
-            clause_rest(start),
-            clause_continuations,
+            penalty_entry(keyword, start),
+            penalty_entry_continuations,
             Level::Penalty,
         )
     }
@@ -1308,6 +1335,14 @@ fn entry_continuations(entry: &ItemEntry) -> &'static [&'static str] {
     }
 }
 
+fn penalty_entry_continuations(entry: &PenaltyEntry) -> &'static [&'static str] {
+    match entry {
+        PenaltyEntry::Clause(c) => clause_continuations(c),
+        PenaltyEntry::Check(Check { by, .. }) if by.is_empty() => &["`by`"],
+        _ => &["`,`"],
+    }
+}
+
 fn decl_continuations(decl: &Decl) -> &'static [&'static str] {
     match decl {
         Decl::Grade(Grade { at_least: None, .. }) => &["`at least`"],
@@ -1320,7 +1355,7 @@ fn decl_continuations(decl: &Decl) -> &'static [&'static str] {
 #[cfg(test)]
 mod tests {
     use crate::span::LineIndex;
-    use crate::syntax::ast::{Decl, ItemEntry};
+    use crate::syntax::ast::{Decl, ItemEntry, PenaltyEntry};
     use crate::syntax::parse;
 
     /// Parses `input` and compares its diagnostics, one per line as
@@ -1389,6 +1424,45 @@ mod tests {
     }
 
     #[test]
+    fn a_penalty_takes_owners_basis_and_checks() {
+        let parsed = parse("rubric \"t\" {\n penalty 39 \"p\" capped at 10 {\n  owner \"x\", \"y\"\n  clause a \"a\" deduct all\n  owner \"z\"\n  clause b \"b\" deduct 1 owner \"w\"\n  basis \"b\"\n  check \"c\" by \"x\"\n  check \"d\"\n }\n}");
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let rubric = parsed.file.rubric.map(|r| r.node);
+        let Some(Decl::Penalty(penalty)) = rubric
+            .as_ref()
+            .and_then(|r| r.body.entries.first())
+            .map(|e| &e.node)
+        else {
+            panic!("no penalty");
+        };
+        let kinds: Vec<String> = penalty
+            .body
+            .entries
+            .iter()
+            .map(|e| match &e.node {
+                PenaltyEntry::Owner(list, _) => format!("owner {}", list.len()),
+                PenaltyEntry::Basis(list, _) => format!("basis {}", list.len()),
+                PenaltyEntry::Check(c) => format!("check {} by {}", c.text.value, c.by.len()),
+                PenaltyEntry::Clause(c) => {
+                    format!("clause {} owners {}", c.id.text, c.owners.len())
+                }
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "owner 2",
+                "clause a owners 0",
+                "owner 1",
+                "clause b owners 1",
+                "basis 1",
+                "check c by 1",
+                "check d by 0"
+            ]
+        );
+    }
+
+    #[test]
     fn unclosed_blocks_point_at_their_brace() {
         check(
             "rubric \"t\" {\n  item 1 \"i\" weight 1 {\n    clause a \"a\" deduct 1\n  item 2 \"j\" weight 1 {\n    clause a \"a\" deduct 1\n  }\n",
@@ -1401,11 +1475,11 @@ mod tests {
     #[test]
     fn misplaced_declarations() {
         check(
-            "rubric \"t\" {\n  clause a \"a\" deduct 1\n  section s \"S\" {\n    section t \"T\" {\n    }\n  }\n  penalty p \"P\" { owner \"x\" clause a \"a\" deduct 1 }\n}",
+            "rubric \"t\" {\n  clause a \"a\" deduct 1\n  section s \"S\" {\n    section t \"T\" {\n    }\n  }\n  penalty p \"P\" { external x \"x\" weight 1 clause a \"a\" deduct 1 }\n}",
             "
 2:3: E0107: `clause` must stand inside an item
 4:5: E0107: sections cannot be nested
-7:19: E0107: `owner` is not allowed in a penalty; a clause may carry its own `owner` after its deduction",
+7:19: E0107: `external` is not allowed in a penalty: a penalty has no weight for another authority to score",
         );
     }
 
