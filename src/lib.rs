@@ -145,3 +145,8 @@ impl Rubric {
         compiled.rubric.ok_or(compiled.diagnostics)
     }
 }
+
+/// The README's examples, compiled and run as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
