@@ -1,8 +1,6 @@
 //! The `rubric` command-line tool: argument parsing, file and terminal I/O,
 //! and exit codes. The only module that does I/O.
 //!
-#![allow(dead_code)] // Until every command uses the shared helpers.
-
 //! Exit codes (spec section 8): 0 success, 1 the input has errors (or would
 //! change under `fmt --check`), 2 usage or I/O errors.
 
