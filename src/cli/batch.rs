@@ -1120,21 +1120,9 @@ pub fn run(
         eprintln!("error: the rubric and the batch cannot both be read from standard input");
         return Outcome::Usage;
     }
-    let source = match super::read_input(rubric_path) {
-        Ok(text) => text,
-        Err(message) => {
-            eprintln!("{message}");
-            return Outcome::Usage;
-        }
-    };
-    let compiled = crate::compile(&source);
-    let Some(rubric) = compiled.rubric else {
-        let errors: Vec<_> = compiled.diagnostics.errors().cloned().collect();
-        eprint!(
-            "{}",
-            super::render::render_diagnostics(&super::display_name(rubric_path), &source, &errors)
-        );
-        return Outcome::Failure;
+    let rubric = match super::load_rubric(rubric_path) {
+        Ok(rubric) => rubric,
+        Err(outcome) => return outcome,
     };
     let options = BatchOptions {
         format,

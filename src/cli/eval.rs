@@ -58,26 +58,13 @@ pub fn run(args: Args) -> Outcome {
             Format::Markdown => super::batch::SummaryFormat::Markdown,
             Format::Json | Format::Jsonl => super::batch::SummaryFormat::Jsonl,
         };
-        let missing = match args.missing_external {
-            None => Missing::Error,
-            Some(Assume::Full) => Missing::Full,
-            Some(Assume::Zero) => Missing::Zero,
-        };
-        return super::batch::run(&args.rubric, format, missing, &args.batch);
+        return super::batch::run(&args.rubric, format, missing(&args), &args.batch);
     };
-    let rubric_name = display_name(&args.rubric);
     let findings_name = display_name(findings);
     if &args.rubric == findings && args.rubric.as_os_str() == "-" {
         eprintln!("error: the rubric and the findings cannot both be read from standard input");
         return Outcome::Usage;
     }
-    let source = match read_input(&args.rubric) {
-        Ok(text) => text,
-        Err(message) => {
-            eprintln!("{message}");
-            return Outcome::Usage;
-        }
-    };
     let findings_text = match read_input(findings) {
         Ok(text) => text,
         Err(message) => {
@@ -85,20 +72,11 @@ pub fn run(args: Args) -> Outcome {
             return Outcome::Usage;
         }
     };
-    let compiled = crate::compile(&source);
-    let Some(rubric) = compiled.rubric else {
-        let errors: Vec<_> = compiled.diagnostics.errors().cloned().collect();
-        eprint!(
-            "{}",
-            super::render::render_diagnostics(&rubric_name, &source, &errors)
-        );
-        return Outcome::Failure;
+    let rubric = match super::load_rubric(&args.rubric) {
+        Ok(rubric) => rubric,
+        Err(outcome) => return outcome,
     };
-    let options = Options::new().missing_external(match args.missing_external {
-        None => Missing::Error,
-        Some(Assume::Full) => Missing::Full,
-        Some(Assume::Zero) => Missing::Zero,
-    });
+    let options = Options::new().missing_external(missing(&args));
     match rubric.evaluate_json(&findings_text, &options) {
         Ok(report) => {
             let mut text = match args.format {
@@ -147,4 +125,13 @@ pub(crate) fn render_problems(path: &str, errors: &FindingsErrors) -> String {
         if count == 1 { "" } else { "s" }
     ));
     out
+}
+
+/// What to do about an external score the findings do not give.
+fn missing(args: &Args) -> Missing {
+    match args.missing_external {
+        None => Missing::Error,
+        Some(Assume::Full) => Missing::Full,
+        Some(Assume::Zero) => Missing::Zero,
+    }
 }

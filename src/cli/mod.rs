@@ -106,6 +106,25 @@ pub(crate) fn read_input(path: &Path) -> Result<String, String> {
     Ok(text)
 }
 
+/// Reads and compiles a rubric that a command needs whole. On failure the
+/// problem (an I/O error, or the rubric's errors) is already printed, and the
+/// outcome says how to exit.
+pub(crate) fn load_rubric(path: &Path) -> Result<crate::Rubric, Outcome> {
+    let source = read_input(path).map_err(|message| {
+        eprintln!("{message}");
+        Outcome::Usage
+    })?;
+    let compiled = crate::compile(&source);
+    compiled.rubric.ok_or_else(|| {
+        let errors: Vec<_> = compiled.diagnostics.errors().cloned().collect();
+        eprint!(
+            "{}",
+            render::render_diagnostics(&display_name(path), &source, &errors)
+        );
+        Outcome::Failure
+    })
+}
+
 /// The name a path is shown under in diagnostics (`<stdin>` for `-`).
 pub(crate) fn display_name(path: &Path) -> String {
     if path == Path::new("-") {

@@ -3,7 +3,7 @@
 //! Every clause and external of every item and penalty, with values that
 //! trigger nothing; fed back unchanged it scores full marks.
 
-use super::{display_name, print_stdout, read_input, Outcome};
+use super::{print_stdout, Outcome};
 use std::path::PathBuf;
 
 /// Arguments of `rubric template`.
@@ -15,22 +15,9 @@ pub struct Args {
 
 /// Runs the command.
 pub fn run(args: Args) -> Outcome {
-    let name = display_name(&args.rubric);
-    let source = match read_input(&args.rubric) {
-        Ok(text) => text,
-        Err(message) => {
-            eprintln!("{message}");
-            return Outcome::Usage;
-        }
-    };
-    let compiled = crate::compile(&source);
-    let Some(rubric) = compiled.rubric else {
-        let errors: Vec<_> = compiled.diagnostics.errors().cloned().collect();
-        eprint!(
-            "{}",
-            super::render::render_diagnostics(&name, &source, &errors)
-        );
-        return Outcome::Failure;
+    let rubric = match super::load_rubric(&args.rubric) {
+        Ok(rubric) => rubric,
+        Err(outcome) => return outcome,
     };
     print_stdout(&crate::eval::template(&rubric))
 }
