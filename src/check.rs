@@ -685,9 +685,21 @@ impl<'r> Checker<'r> {
             .iter()
             .flat_map(|i| &i.clauses)
             .chain(rubric.penalties().iter().flat_map(|p| &p.clauses));
+        let mut unknown: Vec<&str> = Vec::new();
         for clause in clauses {
             if let Deduction::Per { unit, .. } = &clause.deduction {
                 used.insert(unit.as_str());
+                if rubric.unit(unit.as_str()).is_none() {
+                    unknown.push(unit.as_str());
+                }
+            }
+        }
+        // `per enterprize` is reported as unknown with "did you mean
+        // `enterprise`?": `enterprise` is meant to be used, not unused.
+        for wanted in unknown {
+            let names = rubric.units().iter().map(|u| u.id.as_str());
+            if let Some(near) = self.closest(wanted, names) {
+                used.insert(near);
             }
         }
         let mut reported: HashSet<&str> = HashSet::new();
@@ -887,8 +899,15 @@ fn show_decimal(value: Decimal) -> String {
 
 /// `` `a`, `b`, `c` ``, shortened after [`LISTED_IDS`] names.
 fn list_ids<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> String {
+    // A duplicated id is listed once: the list says which ids exist.
+    let mut seen = HashSet::new();
+    let ids: Vec<&str> = ids.filter(|id| seen.insert(*id)).collect();
     let count = ids.len();
-    let listed: Vec<String> = ids.take(LISTED_IDS).map(|id| format!("`{id}`")).collect();
+    let listed: Vec<String> = ids
+        .iter()
+        .take(LISTED_IDS)
+        .map(|id| format!("`{id}`"))
+        .collect();
     let mut text = listed.join(", ");
     if count > LISTED_IDS {
         text.push_str(&format!(" and {} more", count - LISTED_IDS));

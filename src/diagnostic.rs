@@ -228,7 +228,7 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// The diagnostics of one rubric, in source order, errors and warnings together.
+/// The diagnostics of one rubric: errors first, then warnings, each in source order.
 ///
 /// Returned as the error of [`Rubric::parse`](crate::Rubric::parse) when at
 /// least one of them is an error.
@@ -251,10 +251,12 @@ impl Diagnostics {
         self.0.iter().filter(|d| !d.is_error())
     }
 
-    /// Orders by position, then code, so output never depends on the order
-    /// in which the checks ran.
+    /// Orders errors before warnings, each by position, then code, so output
+    /// never depends on the order in which the checks ran, and the first line
+    /// of a refused rubric always shows why it was refused.
     pub fn sort(&mut self) {
-        self.0.sort_by_key(|d| (d.span.start, d.span.end, d.code));
+        self.0
+            .sort_by_key(|d| (d.severity(), d.span.start, d.span.end, d.code));
     }
 }
 

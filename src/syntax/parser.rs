@@ -464,6 +464,7 @@ pub fn parse_file(source: &str, lexed: Lexed) -> (File, Vec<Diagnostic>) {
     } = lexed;
     let lexical_errors: Vec<usize> = diagnostics.iter().map(|d| d.span.start).collect();
     let braces_balanced = braces_balanced(&tokens);
+    let closes_too_many = closes_too_many(&tokens);
     let mut parser = Parser {
         source,
         tokens: &tokens,
@@ -475,6 +476,7 @@ pub fn parse_file(source: &str, lexed: Lexed) -> (File, Vec<Diagnostic>) {
         interior: Vec::new(),
         header_start: 0,
         braces_balanced,
+        closes_too_many,
     };
     let file = parser.file();
     let mut diagnostics = parser.diagnostics;
@@ -499,7 +501,20 @@ struct Parser<'a> {
     /// meaning in the language, so only a file whose braces do not pair up
     /// may have its indentation consulted to guess which block lost its `}`.
     braces_balanced: bool,
+    /// There are more `}` than `{`: a `}` indented deeper than the block it
+    /// would close is then taken for the one too many.
+    closes_too_many: bool,
 }
+
+/// True when the file has more `}` than `{`.
+fn closes_too_many(tokens: &[Token]) -> bool {
+    let count = |kind| tokens.iter().filter(|t| t.kind == kind).count();
+    count(TokenKind::RBrace) > count(TokenKind::LBrace)
+}
+
+/// What a file must start with, for a file that does not.
+const RUBRIC_HEADER_HELP: &str =
+    "a rubric file starts with `rubric \"TITLE\" {` and ends with its `}`";
 
 /// True when the braces pair up: no `}` without an open `{`, none left open.
 fn braces_balanced(tokens: &[Token]) -> bool {
@@ -662,7 +677,9 @@ impl<'a> Parser<'a> {
     fn file(&mut self) -> File {
         let Some(first) = self.peek() else {
             let input = self.input();
-            let d = self.expected_found(&input, self.pos, &["`rubric`"]);
+            let d = self
+                .expected_found(&input, self.pos, &["`rubric`"])
+                .with_help(RUBRIC_HEADER_HELP);
             self.diagnostics.push(d);
             let end_comments = self.comments_before(usize::MAX);
             return File {
@@ -702,7 +719,10 @@ impl<'a> Parser<'a> {
             }
         } else {
             let input = self.input();
-            let d = self.expected_found(&input, self.pos, &["`rubric`"]);
+            let mut d = self.expected_found(&input, self.pos, &["`rubric`"]);
+            if d.help.is_none() {
+                d = d.with_help(RUBRIC_HEADER_HELP);
+            }
             self.diagnostics.push(d);
             // Read what follows as the rubric's declarations, without braces.
             let body = self.entries(Level::Rubric, None, String::new(), &mut |p, kw, start| {
@@ -725,12 +745,22 @@ impl<'a> Parser<'a> {
         };
         if let Some(t) = self.peek() {
             let input = self.input();
-            let d = Diagnostic::new(
-                Code::UnexpectedToken,
-                t.span,
-                format!("expected the end of the file after the rubric's closing `}}`, found {}", describe(&input, Some(t))),
-            )
-            .with_help("a `}` too many closes the rubric early; everything belongs inside `rubric \"…\" { … }`");
+            let d = if t.kind == TokenKind::RBrace {
+                Diagnostic::new(
+                    Code::UnexpectedToken,
+                    t.span,
+                    "expected the end of the file, found a `}` too many",
+                )
+                .with_related(body.close.unwrap_or(span), "this `}` closes the rubric")
+                .with_help("remove the `}` too many")
+            } else {
+                Diagnostic::new(
+                    Code::UnexpectedToken,
+                    t.span,
+                    format!("expected the end of the file after the rubric's closing `}}`, found {}", describe(&input, Some(t))),
+                )
+                .with_help("a `}` too many closes the rubric early; everything belongs inside `rubric \"…\" { … }`")
+            };
             if !self.already_reported(t.span.start, self.source.len()) {
                 self.diagnostics.push(d);
             }
@@ -810,6 +840,27 @@ impl<'a> Parser<'a> {
             };
             let text = self.text(token);
             if token.kind == TokenKind::RBrace {
+                if open.is_some()
+                    && self.closes_too_many
+                    && token.line_start
+                    && self.indentation(token.span.start) > self.indentation(header_start)
+                {
+                    // Indented as if closing something inside this block,
+                    // whose own `}` came just before: the `}` too many.
+                    let d = Diagnostic::new(
+                        Code::UnexpectedToken,
+                        token.span,
+                        format!("expected a declaration or the `}}` of {what}, found a `}}` too many"),
+                    )
+                    .with_label("nothing is left open here")
+                    .with_help(format!(
+                        "remove this `}}`: it is indented deeper than the line that opens {what}, whose block goes on below"
+                    ));
+                    self.diagnostics.push(d);
+                    block.closing_comments.extend(leading);
+                    self.pos += 1;
+                    continue;
+                }
                 if let Some(open) = open
                     .filter(|_| level != Level::Rubric && token.line_start && !self.braces_balanced)
                 {
@@ -1386,6 +1437,20 @@ mod tests {
             })
             .collect();
         assert_eq!(kinds, ["clause a owners 0", "owner 1", "clause b owners 1"]);
+    }
+
+    #[test]
+    fn a_brace_too_many_is_found_by_its_indentation() {
+        check(
+            "rubric \"t\" {\n  section s \"S\" {\n    item 1 \"i\" weight 1 {\n      clause a \"a\" deduct 1\n    }\n    }\n    item 2 \"j\" weight 1 {\n      clause a \"a\" deduct 1\n    }\n  }\n}\n",
+            "
+6:5: E0101: expected a declaration or the `}` of section `s`, found a `}` too many",
+        );
+        // Braces that pair up are read as written, whatever the layout.
+        check(
+            "rubric \"t\" {\n  section s \"S\" {\n    item 1 \"i\" weight 1 {\n      clause a \"a\" deduct 1\n    }\n      }\n}\n",
+            "",
+        );
     }
 
     #[test]
