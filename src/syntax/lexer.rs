@@ -124,6 +124,22 @@ fn ascii_for(c: char) -> Option<char> {
         .map(|(_, ascii)| *ascii)
 }
 
+/// Characters an editor does not show: controls, zero-width spaces and marks,
+/// a byte-order mark away from the start of the file.
+fn is_invisible(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}')
+}
+
+/// What to do with punctuation that is no token in ASCII either.
+fn no_ascii_either(c: char) -> Option<&'static str> {
+    match c {
+        ':' => Some("remove it: a keyword and its value are separated by a space (`weight 4`)"),
+        ';' => Some("remove it: declarations need no terminator"),
+        '(' | ')' => Some("remove it: parentheses belong inside the quoted text"),
+        _ => None,
+    }
+}
+
 fn is_fullwidth_digit(c: char) -> bool {
     ('０'..='９').contains(&c)
 }
@@ -156,6 +172,7 @@ fn dotted_digits(input: &str) -> IResult<&str, &str> {
 /// Characters that end a glued suffix such as the `分` of `0.3分`.
 fn ends_word(c: char) -> bool {
     c.is_whitespace()
+        || is_invisible(c)
         || (c.is_ascii_punctuation() && !matches!(c, '.' | '%' | '_' | '-' | '+'))
         || ascii_for(c).is_some()
 }
@@ -600,6 +617,9 @@ impl<'a> Lexer<'a> {
             let span = Span::new(start, start + c.len_utf8());
             let help = if c == '“' || c == '”' {
                 "write strings between ASCII quotes `\"`".to_owned()
+            } else if let Some(help) = no_ascii_either(ascii) {
+                // The ASCII character would be an error too: say what to do instead.
+                help.to_owned()
             } else {
                 format!("use the ASCII `{ascii}` instead")
             };
@@ -619,6 +639,24 @@ impl<'a> Lexer<'a> {
                 '"' => self.string(span.end, c),
                 _ => self.pos = span.end,
             }
+            return;
+        }
+        if is_invisible(c) {
+            // Invisible in an editor: name it by its code point.
+            let span = Span::new(start, start + c.len_utf8());
+            let message = if c == '\u{feff}' {
+                "unexpected byte-order mark U+FEFF (only the first character of a file may be one)"
+                    .to_owned()
+            } else {
+                format!("unexpected invisible character U+{:04X}", u32::from(c))
+            };
+            self.error(
+                Code::UnexpectedCharacter,
+                span,
+                message,
+                Some("remove it: a rubric is plain text".to_owned()),
+            );
+            self.pos = span.end;
             return;
         }
         // A run of other characters (often text that lost its quotes) is one error.
@@ -671,6 +709,28 @@ impl<'a> Lexer<'a> {
                     .get(t.span.end..start)
                     .is_some_and(|gap| gap.chars().all(|g| g == ' ' || g == '\t'))
         });
+        // Right after a keyword that an id follows: `unit 人`, `item 二.1`.
+        let id_expected_after = self.out.tokens.last().and_then(|t| {
+            let word = self.source.get(t.span.range())?;
+            let blank = self
+                .source
+                .get(t.span.end..start)
+                .is_some_and(|gap| !gap.is_empty() && gap.chars().all(|g| g == ' ' || g == '\t'));
+            (t.kind == TokenKind::Ident
+                && blank
+                && matches!(
+                    word,
+                    "unit"
+                        | "item"
+                        | "clause"
+                        | "section"
+                        | "grade"
+                        | "veto"
+                        | "penalty"
+                        | "external"
+                ))
+            .then_some(word)
+        });
         let keyword = CHINESE_KEYWORDS
             .iter()
             .find(|(chinese, _)| *chinese == text)
@@ -679,6 +739,12 @@ impl<'a> Lexer<'a> {
             Some("remove the `;`: declarations need no terminator".to_owned())
         } else if c == '\'' {
             Some("write strings between double quotes `\"`".to_owned())
+        } else if let Some(help) = no_ascii_either(c) {
+            Some(help.to_owned())
+        } else if let Some(keyword) = id_expected_after {
+            Some(format!(
+                "the id after `{keyword}` is written in ASCII (`2.1`, `person`, `a`); Chinese text goes in the quoted title"
+            ))
         } else if after_per && !c.is_ascii() {
             Some(format!(
                 "`per` takes a unit id, not its measure word: declare `unit ID \"{text}\"` and write `per ID`"
@@ -890,6 +956,43 @@ Ident `per`
 13..16 E0105: unexpected `人` (help: `per` takes a unit id, not its measure word: declare `unit ID "人"` and write `per ID`)
 17..29 E0105: unexpected `责任单位` (help: did you mean `owner`? keywords are written in English; text goes between quotes)
 30..31 E0105: unexpected `'` (help: write strings between double quotes `"`)"#,
+        );
+    }
+
+    #[test]
+    fn invisible_characters_are_named() {
+        check(
+            "2\u{0}x \u{7} a\u{200b}b \u{feff}",
+            r#"
+Number { percent: false, fullwidth: false } `2`
+Ident `x`
+Ident `a`
+Ident `b`
+1..2 E0105: unexpected invisible character U+0000 (help: remove it: a rubric is plain text)
+4..5 E0105: unexpected invisible character U+0007 (help: remove it: a rubric is plain text)
+7..10 E0105: unexpected invisible character U+200B (help: remove it: a rubric is plain text)
+12..15 E0105: unexpected byte-order mark U+FEFF (only the first character of a file may be one) (help: remove it: a rubric is plain text)"#,
+        );
+    }
+
+    #[test]
+    fn punctuation_invalid_in_ascii_too_gets_a_fix_that_works() {
+        check(
+            "weight：4 weight: 4 （a） unit 人 item 二",
+            r#"
+Ident `weight`
+Number { percent: false, fullwidth: false } `4`
+Ident `weight`
+Number { percent: false, fullwidth: false } `4`
+Ident `a`
+Ident `unit`
+Ident `item`
+6..9 E0105: unexpected full-width character `：` (help: remove it: a keyword and its value are separated by a space (`weight 4`))
+17..18 E0105: unexpected `:` (help: remove it: a keyword and its value are separated by a space (`weight 4`))
+21..24 E0105: unexpected full-width character `（` (help: remove it: parentheses belong inside the quoted text)
+25..28 E0105: unexpected full-width character `）` (help: remove it: parentheses belong inside the quoted text)
+34..37 E0105: unexpected `人` (help: the id after `unit` is written in ASCII (`2.1`, `person`, `a`); Chinese text goes in the quoted title)
+43..46 E0105: unexpected `二` (help: the id after `item` is written in ASCII (`2.1`, `person`, `a`); Chinese text goes in the quoted title)"#,
         );
     }
 

@@ -14,7 +14,6 @@ use crate::model::{Comparison, NotApplicable};
 use crate::span::Span;
 use nom::branch::alt;
 use nom::combinator::{cut, map, opt};
-use nom::multi::separated_list1;
 use nom::sequence::preceded;
 use nom::{Err, Parser as _};
 
@@ -77,7 +76,25 @@ fn string(i: Tokens<'_>) -> PResult<'_, Str> {
 
 /// One or more strings separated by commas.
 fn strings(i: Tokens<'_>) -> PResult<'_, Vec<Str>> {
-    separated_list1(punct(TokenKind::Comma, "`,`"), string).parse(i)
+    comma_separated(string)(i)
+}
+
+/// One or more `element`s separated by commas. A `,` commits to another
+/// element, so `owner "甲",` at the end of a line is reported as a missing
+/// element after the `,`, not as a `,` where a `,` was expected.
+fn comma_separated<'a, T>(
+    element: fn(Tokens<'a>) -> PResult<'a, T>,
+) -> impl Fn(Tokens<'a>) -> PResult<'a, Vec<T>> {
+    move |i: Tokens<'a>| {
+        let (mut i, first) = element(i)?;
+        let mut elements = vec![first];
+        while let Ok((after_comma, _)) = punct(TokenKind::Comma, "`,`")(i) {
+            let (rest, next) = cut(element).parse(after_comma)?;
+            elements.push(next);
+            i = rest;
+        }
+        Ok((i, elements))
+    }
 }
 
 /// A number or percentage: digits with at most one dot.
@@ -367,7 +384,7 @@ fn simple_decl(keyword: &'static str, start: Span) -> impl Fn(Tokens<'_>) -> PRe
                     name("a grade id"),
                     opt(preceded(
                         kw("when", "`when`"),
-                        cut(separated_list1(punct(TokenKind::Comma, "`,`"), clause_ref)),
+                        cut(comma_separated(clause_ref)),
                     )),
                 )
                     .parse(i)?;
@@ -745,7 +762,14 @@ impl<'a> Parser<'a> {
         };
         if let Some(t) = self.peek() {
             let input = self.input();
-            let d = if t.kind == TokenKind::RBrace {
+            let d = if t.kind == TokenKind::Ident && self.text(t) == "rubric" {
+                Diagnostic::new(
+                    Code::UnexpectedToken,
+                    t.span,
+                    "expected the end of the file, found a second `rubric`",
+                )
+                .with_help("a file holds one rubric: put the second in a file of its own")
+            } else if t.kind == TokenKind::RBrace {
                 Diagnostic::new(
                     Code::UnexpectedToken,
                     t.span,
@@ -1450,6 +1474,17 @@ mod tests {
         check(
             "rubric \"t\" {\n  section s \"S\" {\n    item 1 \"i\" weight 1 {\n      clause a \"a\" deduct 1\n    }\n      }\n}\n",
             "",
+        );
+    }
+
+    #[test]
+    fn trailing_commas_and_second_rubrics() {
+        check(
+            "rubric \"t\" {\n  item 1 \"i\" weight 1 {\n    owner \"甲\",\n    clause a \"a\" deduct 1\n  }\n  veto v \"v\" at most g when 1/a,\n}\nrubric \"u\" {\n}\n",
+            "
+3:15: E0101: expected a string, found `clause`
+6:33: E0101: expected an item id, found `}`
+8:1: E0101: expected the end of the file, found a second `rubric`",
         );
     }
 
