@@ -1086,10 +1086,17 @@ impl<'a> Parser<'a> {
                     if !t.line_start && !starts_entry && t.kind != TokenKind::RBrace {
                         let mut expected: Vec<&str> = next(&node).to_vec();
                         expected.push("a new line");
+                        let diagnostic = self.misordered_clause_word(t, &expected).map(|help| {
+                            let input = self.input();
+                            Box::new(
+                                self.expected_found(&input, self.pos, &expected)
+                                    .with_help(help),
+                            )
+                        });
                         let error = SyntaxError {
                             pos: self.pos,
                             expected,
-                            diagnostic: None,
+                            diagnostic,
                         };
                         self.report(start.start, error);
                         self.recover(self.pos);
@@ -1103,6 +1110,30 @@ impl<'a> Parser<'a> {
                 self.recover(self.pos + 1);
                 None
             }
+        }
+    }
+
+    /// How to fix a deduction word that the clause's shape does not take
+    /// where it stands: `deduct all capped at 1`, `capped at 1 per occurrence`.
+    fn misordered_clause_word(&self, found: &Token, expected: &[&str]) -> Option<&'static str> {
+        if found.kind != TokenKind::Ident {
+            return None;
+        }
+        let word = self.text(found);
+        if expected.iter().any(|e| e.trim_matches('`') == word) {
+            return None;
+        }
+        match word {
+            "capped" => Some(
+                "only `deduct A` and `deduct A per UNIT` take `capped at`; `deduct all`, `deduct up to` and thresholds are bounded already",
+            ),
+            // Still open to `capped`: the clause already counts a unit.
+            "per" if expected.contains(&"`capped`") => {
+                Some("a clause counts one unit: keep one `per UNIT`")
+            }
+            "per" => Some("`per UNIT` comes right after the amount: `deduct 0.1 per occurrence capped at 1`"),
+            "when" => Some("`when below`/`when above` comes right after the amount: `deduct 0.5 when below 50%`"),
+            _ => None,
         }
     }
 
@@ -1474,6 +1505,27 @@ mod tests {
         check(
             "rubric \"t\" {\n  section s \"S\" {\n    item 1 \"i\" weight 1 {\n      clause a \"a\" deduct 1\n    }\n      }\n}\n",
             "",
+        );
+    }
+
+    #[test]
+    fn deduction_words_out_of_place_say_where_they_go() {
+        let parsed = parse(
+            "rubric \"t\" {\n  item 1 \"i\" weight 1 {\n    clause a \"a\" deduct all capped at 1\n    clause b \"b\" deduct 1 capped at 1 per occurrence\n    clause c \"c\" deduct up to 1 when below 5\n    clause d \"d\" deduct 1 per a per b\n  }\n}",
+        );
+        let helps: Vec<&str> = parsed
+            .diagnostics
+            .iter()
+            .filter_map(|d| d.help.as_deref())
+            .collect();
+        assert_eq!(
+            helps,
+            [
+                "only `deduct A` and `deduct A per UNIT` take `capped at`; `deduct all`, `deduct up to` and thresholds are bounded already",
+                "`per UNIT` comes right after the amount: `deduct 0.1 per occurrence capped at 1`",
+                "`when below`/`when above` comes right after the amount: `deduct 0.5 when below 50%`",
+                "a clause counts one unit: keep one `per UNIT`",
+            ]
         );
     }
 
