@@ -144,7 +144,8 @@ impl<'r> Checker<'r> {
     fn rounding(&mut self) {
         let rounding = self.rubric.rounding();
         if rounding > MAX_ROUNDING {
-            // The model keeps no span for `rounding`; point at the rubric's title.
+            // The model keeps no span for `rounding`: point at the rubric's title
+            // (a parsed rubric has it reported at its number, by the lowering).
             let span = self.rubric.title().span;
             self.push(
                 Diagnostic::new(

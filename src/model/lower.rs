@@ -218,6 +218,22 @@ impl Lowering {
 
     fn rounding(&mut self, number: &ast::Number) -> u32 {
         match u32::from_str(&number.text) {
+            // Reported here, where the number's place is known; the model
+            // keeps no span for it. The value is kept so nothing else complains.
+            Ok(n) if !number.percent && n > crate::check::MAX_ROUNDING => {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::InvalidRounding,
+                        number.span,
+                        format!("`rounding {n}` asks for more decimals than a score can keep"),
+                    )
+                    .with_help(format!(
+                        "use a `rounding` between 0 and {} (the default is 2)",
+                        crate::check::MAX_ROUNDING
+                    )),
+                );
+                n
+            }
             Ok(n) if !number.percent => n,
             _ => {
                 self.diagnostics.push(
@@ -428,6 +444,14 @@ mod tests {
         };
         assert_eq!(threshold.value.to_string(), "0.455");
         assert!(threshold.percent);
+    }
+
+    #[test]
+    fn rounding_too_large_is_reported_at_its_number() {
+        check(
+            "rubric \"t\" {\n rounding 11\n}",
+            "2:11: E0215: `rounding 11` asks for more decimals than a score can keep",
+        );
     }
 
     #[test]
