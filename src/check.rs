@@ -904,8 +904,15 @@ fn show_decimal(value: Decimal) -> String {
 
 /// `` `a`, `b`, `c` ``, shortened after [`LISTED_IDS`] names.
 fn list_ids<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> String {
+    // A duplicated id is listed once: the list says which ids exist.
+    let mut seen = HashSet::new();
+    let ids: Vec<&str> = ids.filter(|id| seen.insert(*id)).collect();
     let count = ids.len();
-    let listed: Vec<String> = ids.take(LISTED_IDS).map(|id| format!("`{id}`")).collect();
+    let listed: Vec<String> = ids
+        .iter()
+        .take(LISTED_IDS)
+        .map(|id| format!("`{id}`"))
+        .collect();
     let mut text = listed.join(", ");
     if count > LISTED_IDS {
         text.push_str(&format!(" and {} more", count - LISTED_IDS));

@@ -228,7 +228,7 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// The diagnostics of one rubric, in source order, errors and warnings together.
+/// The diagnostics of one rubric: errors first, then warnings, each in source order.
 ///
 /// Returned as the error of [`Rubric::parse`](crate::Rubric::parse) when at
 /// least one of them is an error.

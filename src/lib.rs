@@ -106,7 +106,7 @@ pub use model::Rubric;
 pub use span::{LineIndex, Span};
 
 /// The result of reading a rubric: the rubric, when it has no errors, and
-/// every diagnostic (errors and warnings) in source order.
+/// every diagnostic: errors first, then warnings, each in source order.
 #[derive(Debug, Clone)]
 pub struct Compiled {
     /// The rubric; `None` when any diagnostic is an error.

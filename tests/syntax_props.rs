@@ -121,7 +121,16 @@ struct Num {
     percent: bool,
 }
 
+/// Points: a weight, amount, cap, bound, total or grade threshold.
 fn num() -> impl Strategy<Value = Num> {
+    prop_oneof!["[1-9][0-9]{0,2}(\\.[0-9]{1,3})?", "0\\.[0-9]{1,3}"].prop_map(|text| Num {
+        text,
+        percent: false,
+    })
+}
+
+/// The threshold of `when below`/`when above`: a number or a percentage.
+fn threshold() -> impl Strategy<Value = Num> {
     (
         prop_oneof!["[1-9][0-9]{0,2}(\\.[0-9]{1,3})?", "0\\.[0-9]{1,3}"],
         prop::bool::weighted(0.2),
@@ -154,7 +163,7 @@ fn ded() -> impl Strategy<Value = Ded> {
         (num(), ident(), prop::option::of(lim())).prop_map(|(a, u, c)| Ded::Per(a, u, c)),
         Just(Ded::All),
         lim().prop_map(Ded::UpTo),
-        (num(), any::<bool>(), num()).prop_map(|(a, b, p)| Ded::Threshold(a, b, p)),
+        (num(), any::<bool>(), threshold()).prop_map(|(a, b, p)| Ded::Threshold(a, b, p)),
     ]
 }
 

@@ -270,12 +270,34 @@ fn duplicate_units_grades_sections_vetoes_penalty_clauses() {
 fn unknown_unit_suggests_the_closest() {
     let mut p = parts();
     p.items[0].clauses[1].deduction = per("0.5", "enterprize", None);
+    // `enterprise` is not also reported as unused: the typo was meant to use it.
+    let d = only(p, Code::UnknownUnit);
+    assert_eq!(d.message, "unknown unit `enterprize`");
+    assert_eq!(d.help.as_deref(), Some("did you mean `enterprise`?"));
+}
+
+#[test]
+fn a_unit_nothing_near_is_still_unused() {
+    let mut p = parts();
+    p.units.push(unit("person"));
+    p.items[0].clauses[1].deduction = per("0.5", "enterprize", None);
+    // Errors come first, whatever their place.
+    assert_eq!(codes(p), ["E0202", "W0303"]);
+}
+
+#[test]
+fn a_duplicated_id_is_listed_once_in_a_help() {
+    let mut p = parts();
+    p.units.push(unit("enterprise"));
+    p.items[0]
+        .clauses
+        .push(clause("c", per("1", "household", None)));
     let found = run(p);
-    // `enterprise` is what the typo meant: no second diagnostic calls it unused.
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].code, Code::UnknownUnit);
-    assert_eq!(found[0].message, "unknown unit `enterprize`");
-    assert_eq!(found[0].help.as_deref(), Some("did you mean `enterprise`?"));
+    let unknown = found.iter().find(|d| d.code == Code::UnknownUnit);
+    assert_eq!(
+        unknown.and_then(|d| d.help.as_deref()),
+        Some("the declared units are `occurrence`, `enterprise`; declare a new one with `unit household \"measure word\"`")
+    );
 }
 
 #[test]
@@ -585,7 +607,8 @@ fn output_is_sorted_and_deterministic() {
     let a = run(build());
     let b = run(build());
     assert!(a.len() >= 5);
-    assert!(a.windows(2).all(|w| w[0].span.start <= w[1].span.start));
+    let key = |d: &Diagnostic| (d.severity(), d.span.start);
+    assert!(a.windows(2).all(|w| key(&w[0]) <= key(&w[1])));
     let codes_a: Vec<_> = a.iter().map(|d| (d.code, d.message.clone())).collect();
     let codes_b: Vec<_> = b.iter().map(|d| (d.code, d.message.clone())).collect();
     assert_eq!(codes_a, codes_b);

@@ -95,13 +95,8 @@ pub(crate) fn read_input(path: &Path) -> Result<String, String> {
     } else {
         let bytes = std::fs::read(path)
             .map_err(|e| format!("error: cannot read `{}`: {e}", path.display()))?;
-        text = String::from_utf8(bytes).map_err(|e| {
-            format!(
-                "error: `{}` is not UTF-8 text (invalid byte at offset {})",
-                path.display(),
-                e.utf8_error().valid_up_to()
-            )
-        })?;
+        text =
+            String::from_utf8(bytes).map_err(|e| not_utf8(path, e.as_bytes(), e.utf8_error()))?;
     }
     Ok(text)
 }
@@ -123,6 +118,26 @@ pub(crate) fn load_rubric(path: &Path) -> Result<crate::Rubric, Outcome> {
         );
         Outcome::Failure
     })
+}
+
+/// Says where a file stops being UTF-8, as a line and column an editor can go to.
+fn not_utf8(path: &Path, bytes: &[u8], error: std::str::Utf8Error) -> String {
+    let valid = bytes.get(..error.valid_up_to()).unwrap_or_default();
+    let valid = std::str::from_utf8(valid).unwrap_or_default();
+    let line = valid.matches('\n').count() + 1;
+    let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
+    let column = valid
+        .get(line_start..)
+        .unwrap_or_default()
+        .trim_start_matches('\u{feff}')
+        .chars()
+        .count()
+        + 1;
+    let byte = bytes.get(error.valid_up_to()).copied().unwrap_or_default();
+    format!(
+        "error: `{}` is not UTF-8 text: byte 0x{byte:02X} at line {line}, column {column}\n  = help: save the file as UTF-8 (some editors save Chinese text as GBK)",
+        path.display()
+    )
 }
 
 /// The name a path is shown under in diagnostics (`<stdin>` for `-`).

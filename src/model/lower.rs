@@ -74,7 +74,7 @@ impl Lowering {
                     }
                 }
                 ast::Decl::Total(n, span) => {
-                    let amount = self.amount(n);
+                    let amount = self.points(n);
                     if self.first(&mut seen.total, *span, "total") {
                         parts.total = Some(amount);
                     }
@@ -97,7 +97,7 @@ impl Lowering {
                     builtin: false,
                 }),
                 ast::Decl::Grade(g) => {
-                    let at_least = g.at_least.as_ref().map(|n| self.amount(n));
+                    let at_least = g.at_least.as_ref().map(|n| self.points(n));
                     parts.grades.push(Grade {
                         id: id(&g.id),
                         label: text(&g.label),
@@ -201,8 +201,45 @@ impl Lowering {
         }
     }
 
+    /// A weight, amount, cap, bound, total or grade threshold: points, never
+    /// a percentage (only a `when below`/`when above` threshold may be one).
+    fn points(&mut self, number: &ast::Number) -> Amount {
+        if number.percent {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::InvalidNumber,
+                    number.span,
+                    format!(
+                        "expected a number of points, found the percentage `{}%`",
+                        number.text
+                    ),
+                )
+                .with_help(
+                    "only a threshold (`when below 50%`) is a percentage; write the number of points",
+                ),
+            );
+        }
+        self.amount(number)
+    }
+
     fn rounding(&mut self, number: &ast::Number) -> u32 {
         match u32::from_str(&number.text) {
+            // Reported here, where the number's place is known; the model
+            // keeps no span for it. The value is kept so nothing else complains.
+            Ok(n) if !number.percent && n > crate::check::MAX_ROUNDING => {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::InvalidRounding,
+                        number.span,
+                        format!("`rounding {n}` asks for more decimals than a score can keep"),
+                    )
+                    .with_help(format!(
+                        "use a `rounding` between 0 and {} (the default is 2)",
+                        crate::check::MAX_ROUNDING
+                    )),
+                );
+                n
+            }
             Ok(n) if !number.percent => n,
             _ => {
                 self.diagnostics.push(
@@ -224,7 +261,7 @@ impl Lowering {
 
     fn limit(&mut self, limit: &ast::Limit) -> Limit {
         match limit {
-            ast::Limit::Number(n) => Limit::Amount(self.amount(n)),
+            ast::Limit::Number(n) => Limit::Amount(self.points(n)),
             ast::Limit::ItemWeight(span) => Limit::ItemWeight(*span),
         }
     }
@@ -235,7 +272,7 @@ impl Lowering {
         for attr in &item.attrs {
             match attr {
                 ast::ItemAttr::Weight(n) => {
-                    let amount = self.amount(n);
+                    let amount = self.points(n);
                     let mut seen = weight.map(|w| w.span);
                     if self.first(&mut seen, n.span, "weight") {
                         weight = Some(amount);
@@ -273,7 +310,7 @@ impl Lowering {
                 ast::ItemEntry::Basis(list, _) => lowered.basis.extend(list.iter().map(text)),
                 ast::ItemEntry::Check(c) => lowered.checks.push(check(c)),
                 ast::ItemEntry::External(e) => {
-                    let weight = self.amount(&e.weight);
+                    let weight = self.points(&e.weight);
                     lowered.externals.push(External {
                         id: id(&e.id),
                         title: text(&e.title),
@@ -292,7 +329,7 @@ impl Lowering {
     }
 
     fn penalty(&mut self, penalty: &ast::Penalty) -> Penalty {
-        let cap = penalty.cap.as_ref().map(|n| self.amount(n));
+        let cap = penalty.cap.as_ref().map(|n| self.points(n));
         let mut lowered = Penalty {
             id: id(&penalty.id),
             title: text(&penalty.title),
@@ -320,11 +357,11 @@ impl Lowering {
     fn clause(&mut self, clause: &ast::Clause) -> Clause {
         let deduction = match &clause.deduction {
             ast::Deduction::Once { amount, cap } => Deduction::Once {
-                amount: self.amount(amount),
+                amount: self.points(amount),
                 cap: cap.as_ref().map(|c| self.limit(c)),
             },
             ast::Deduction::Per { amount, unit, cap } => Deduction::Per {
-                amount: self.amount(amount),
+                amount: self.points(amount),
                 unit: id(unit),
                 cap: cap.as_ref().map(|c| self.limit(c)),
             },
@@ -338,7 +375,7 @@ impl Lowering {
                 threshold,
                 ..
             } => Deduction::Threshold {
-                amount: self.amount(amount),
+                amount: self.points(amount),
                 op: *op,
                 threshold: self.amount(threshold),
             },
@@ -426,6 +463,31 @@ mod tests {
         };
         assert_eq!(threshold.value.to_string(), "0.455");
         assert!(threshold.percent);
+    }
+
+    #[test]
+    fn rounding_too_large_is_reported_at_its_number() {
+        check(
+            "rubric \"t\" {\n rounding 11\n}",
+            "2:11: E0215: `rounding 11` asks for more decimals than a score can keep",
+        );
+    }
+
+    #[test]
+    fn a_percentage_where_points_are_meant_is_refused() {
+        check(
+            "rubric \"t\" {\n total 100%\n grade a \"A\" at least 90%\n grade b \"B\"\n item 1 \"i\" weight 40% {\n  external e \"e\" weight 5%\n  clause a \"a\" deduct 10% per occurrence capped at 20%\n  clause b \"b\" deduct up to 5%\n  clause c \"c\" deduct 1% when below 50%\n }\n penalty 2 \"p\" capped at 3% {\n  clause a \"a\" deduct 1\n }\n}",
+            "
+2:8: E0104: expected a number of points, found the percentage `100%`
+3:23: E0104: expected a number of points, found the percentage `90%`
+5:20: E0104: expected a number of points, found the percentage `40%`
+6:25: E0104: expected a number of points, found the percentage `5%`
+7:23: E0104: expected a number of points, found the percentage `10%`
+7:52: E0104: expected a number of points, found the percentage `20%`
+8:29: E0104: expected a number of points, found the percentage `5%`
+9:23: E0104: expected a number of points, found the percentage `1%`
+11:26: E0104: expected a number of points, found the percentage `3%`",
+        );
     }
 
     #[test]

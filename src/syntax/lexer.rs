@@ -79,6 +79,7 @@ pub struct LexedComment {
 /// ASCII character meant.
 pub const FULL_WIDTH: &[(char, char)] = &[
     ('，', ','),
+    ('、', ','),
     ('：', ':'),
     ('；', ';'),
     ('（', '('),
@@ -93,11 +94,50 @@ pub const FULL_WIDTH: &[(char, char)] = &[
     ('＃', '#'),
 ];
 
+/// Words of Chinese rubrics that authors write where a keyword belongs, with
+/// the keyword meant.
+const CHINESE_KEYWORDS: &[(&str, &str)] = &[
+    ("扣", "deduct"),
+    ("扣分", "deduct"),
+    ("扣除", "deduct"),
+    ("不得分", "deduct all"),
+    ("酌情扣分", "deduct up to"),
+    ("最多扣", "capped at"),
+    ("封顶", "capped at"),
+    ("每", "per"),
+    ("分值", "weight"),
+    ("权重", "weight"),
+    ("选查", "optional"),
+    ("责任单位", "owner"),
+    ("评分依据", "basis"),
+    ("检查要求", "check"),
+    ("考核要点", "item"),
+    ("评分要点", "clause"),
+    ("减分项", "penalty"),
+    ("总分", "total"),
+];
+
 fn ascii_for(c: char) -> Option<char> {
     FULL_WIDTH
         .iter()
         .find(|(full, _)| *full == c)
         .map(|(_, ascii)| *ascii)
+}
+
+/// Characters an editor does not show: controls, zero-width spaces and marks,
+/// a byte-order mark away from the start of the file.
+fn is_invisible(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}')
+}
+
+/// What to do with punctuation that is no token in ASCII either.
+fn no_ascii_either(c: char) -> Option<&'static str> {
+    match c {
+        ':' => Some("remove it: a keyword and its value are separated by a space (`weight 4`)"),
+        ';' => Some("remove it: declarations need no terminator"),
+        '(' | ')' => Some("remove it: parentheses belong inside the quoted text"),
+        _ => None,
+    }
 }
 
 fn is_fullwidth_digit(c: char) -> bool {
@@ -132,6 +172,7 @@ fn dotted_digits(input: &str) -> IResult<&str, &str> {
 /// Characters that end a glued suffix such as the `分` of `0.3分`.
 fn ends_word(c: char) -> bool {
     c.is_whitespace()
+        || is_invisible(c)
         || (c.is_ascii_punctuation() && !matches!(c, '.' | '%' | '_' | '-' | '+'))
         || ascii_for(c).is_some()
 }
@@ -390,8 +431,37 @@ impl<'a> Lexer<'a> {
         self.pos = end;
         if let Some(c) = next.filter(|c| !ends_word(*c)) {
             self.glued(start, digits_end, end, c);
+        } else if next == Some(',') && end == digits_end {
+            self.decimal_comma(start, end);
         }
         self.push(kind, Span::new(start, end));
+    }
+
+    /// `1,5` is a decimal written with a comma, as many locales do: one error,
+    /// not a number followed by a stray `,`. (No list separates numbers by
+    /// commas, so `1,5` cannot mean anything else.)
+    fn decimal_comma(&mut self, start: usize, end: usize) {
+        let fraction = self
+            .source
+            .get(end + 1..)
+            .unwrap_or("")
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(self.source.len().saturating_sub(end + 1));
+        if fraction == 0 {
+            return;
+        }
+        let whole_end = end + 1 + fraction;
+        let whole = self.source.get(start..whole_end).unwrap_or("");
+        self.error(
+            Code::InvalidNumber,
+            Span::new(start, whole_end),
+            format!("expected a number, found `{whole}`"),
+            Some(format!(
+                "write a decimal with a point: `{}`",
+                whole.replace(',', ".")
+            )),
+        );
+        self.pos = whole_end;
     }
 
     /// Reports what is glued to the number `start..digits_end` (ending at `end`)
@@ -441,6 +511,25 @@ impl<'a> Lexer<'a> {
                 span,
                 format!("expected a plain decimal number, found `{whole}`"),
                 Some("numbers have no exponent; write all the digits".into()),
+            );
+        } else if first == '.' {
+            // `0..3`, `1.2.3`: dots where one was meant, or an item id where a number is.
+            let mut collapsed = String::new();
+            for c in whole.chars() {
+                if !(c == '.' && collapsed.ends_with('.')) {
+                    collapsed.push(c);
+                }
+            }
+            let help = if collapsed.matches('.').count() == 1 && !collapsed.ends_with('.') {
+                format!("a number has at most one `.`: did you mean `{collapsed}`?")
+            } else {
+                "a number has at most one `.`".to_owned()
+            };
+            self.error(
+                Code::InvalidNumber,
+                span,
+                format!("expected a number, found `{whole}`"),
+                Some(help),
             );
         } else {
             self.error(
@@ -528,6 +617,9 @@ impl<'a> Lexer<'a> {
             let span = Span::new(start, start + c.len_utf8());
             let help = if c == '“' || c == '”' {
                 "write strings between ASCII quotes `\"`".to_owned()
+            } else if let Some(help) = no_ascii_either(ascii) {
+                // The ASCII character would be an error too: say what to do instead.
+                help.to_owned()
             } else {
                 format!("use the ASCII `{ascii}` instead")
             };
@@ -547,6 +639,24 @@ impl<'a> Lexer<'a> {
                 '"' => self.string(span.end, c),
                 _ => self.pos = span.end,
             }
+            return;
+        }
+        if is_invisible(c) {
+            // Invisible in an editor: name it by its code point.
+            let span = Span::new(start, start + c.len_utf8());
+            let message = if c == '\u{feff}' {
+                "unexpected byte-order mark U+FEFF (only the first character of a file may be one)"
+                    .to_owned()
+            } else {
+                format!("unexpected invisible character U+{:04X}", u32::from(c))
+            };
+            self.error(
+                Code::UnexpectedCharacter,
+                span,
+                message,
+                Some("remove it: a rubric is plain text".to_owned()),
+            );
+            self.pos = span.end;
             return;
         }
         // A run of other characters (often text that lost its quotes) is one error.
@@ -590,8 +700,59 @@ impl<'a> Lexer<'a> {
             self.pos = span.end;
             return;
         }
+        // Right after `per`, with only blanks between: `per 人`.
+        let after_per = self.out.tokens.last().is_some_and(|t| {
+            t.kind == TokenKind::Ident
+                && self.source.get(t.span.range()) == Some("per")
+                && self
+                    .source
+                    .get(t.span.end..start)
+                    .is_some_and(|gap| gap.chars().all(|g| g == ' ' || g == '\t'))
+        });
+        // Right after a keyword that an id follows: `unit 人`, `item 二.1`.
+        let id_expected_after = self.out.tokens.last().and_then(|t| {
+            let word = self.source.get(t.span.range())?;
+            let blank = self
+                .source
+                .get(t.span.end..start)
+                .is_some_and(|gap| !gap.is_empty() && gap.chars().all(|g| g == ' ' || g == '\t'));
+            (t.kind == TokenKind::Ident
+                && blank
+                && matches!(
+                    word,
+                    "unit"
+                        | "item"
+                        | "clause"
+                        | "section"
+                        | "grade"
+                        | "veto"
+                        | "penalty"
+                        | "external"
+                ))
+            .then_some(word)
+        });
+        let keyword = CHINESE_KEYWORDS
+            .iter()
+            .find(|(chinese, _)| *chinese == text)
+            .map(|(_, keyword)| *keyword);
         let help = if c == ';' {
             Some("remove the `;`: declarations need no terminator".to_owned())
+        } else if c == '\'' {
+            Some("write strings between double quotes `\"`".to_owned())
+        } else if let Some(help) = no_ascii_either(c) {
+            Some(help.to_owned())
+        } else if let Some(keyword) = id_expected_after {
+            Some(format!(
+                "the id after `{keyword}` is written in ASCII (`2.1`, `person`, `a`); Chinese text goes in the quoted title"
+            ))
+        } else if after_per && !c.is_ascii() {
+            Some(format!(
+                "`per` takes a unit id, not its measure word: declare `unit ID \"{text}\"` and write `per ID`"
+            ))
+        } else if let Some(keyword) = keyword {
+            Some(format!(
+                "did you mean `{keyword}`? keywords are written in English; text goes between quotes"
+            ))
         } else if c.is_ascii() {
             None
         } else {
@@ -763,6 +924,75 @@ Number { percent: false, fullwidth: false } `1`
 12..14 E0104: expected a digit after the `.` of `5.` (help: write `5` or `5.0`)
 15..18 E0104: expected a plain decimal number, found `1e5` (help: numbers have no exponent; write all the digits)
 19..21 E0104: expected a number without a sign, found `-1` (help: numbers have no sign; write `1`)"#,
+        );
+    }
+
+    #[test]
+    fn decimal_commas_and_doubled_dots() {
+        check(
+            "1,5 0..3 1.2.3 2, 3 、",
+            r#"
+Number { percent: false, fullwidth: false } `1`
+Number { percent: false, fullwidth: false } `0`
+Number { percent: false, fullwidth: false } `1.2.3`
+Number { percent: false, fullwidth: false } `2`
+Comma `,`
+Number { percent: false, fullwidth: false } `3`
+Comma `、`
+0..3 E0104: expected a number, found `1,5` (help: write a decimal with a point: `1.5`)
+4..8 E0104: expected a number, found `0..3` (help: a number has at most one `.`: did you mean `0.3`?)
+20..23 E0105: unexpected full-width character `、` (help: use the ASCII `,` instead)"#,
+        );
+    }
+
+    #[test]
+    fn chinese_where_a_keyword_or_unit_belongs() {
+        check(
+            "扣分 2 per 人 责任单位 '",
+            r#"
+Number { percent: false, fullwidth: false } `2`
+Ident `per`
+0..6 E0105: unexpected `扣分` (help: did you mean `deduct`? keywords are written in English; text goes between quotes)
+13..16 E0105: unexpected `人` (help: `per` takes a unit id, not its measure word: declare `unit ID "人"` and write `per ID`)
+17..29 E0105: unexpected `责任单位` (help: did you mean `owner`? keywords are written in English; text goes between quotes)
+30..31 E0105: unexpected `'` (help: write strings between double quotes `"`)"#,
+        );
+    }
+
+    #[test]
+    fn invisible_characters_are_named() {
+        check(
+            "2\u{0}x \u{7} a\u{200b}b \u{feff}",
+            r#"
+Number { percent: false, fullwidth: false } `2`
+Ident `x`
+Ident `a`
+Ident `b`
+1..2 E0105: unexpected invisible character U+0000 (help: remove it: a rubric is plain text)
+4..5 E0105: unexpected invisible character U+0007 (help: remove it: a rubric is plain text)
+7..10 E0105: unexpected invisible character U+200B (help: remove it: a rubric is plain text)
+12..15 E0105: unexpected byte-order mark U+FEFF (only the first character of a file may be one) (help: remove it: a rubric is plain text)"#,
+        );
+    }
+
+    #[test]
+    fn punctuation_invalid_in_ascii_too_gets_a_fix_that_works() {
+        check(
+            "weight：4 weight: 4 （a） unit 人 item 二",
+            r#"
+Ident `weight`
+Number { percent: false, fullwidth: false } `4`
+Ident `weight`
+Number { percent: false, fullwidth: false } `4`
+Ident `a`
+Ident `unit`
+Ident `item`
+6..9 E0105: unexpected full-width character `：` (help: remove it: a keyword and its value are separated by a space (`weight 4`))
+17..18 E0105: unexpected `:` (help: remove it: a keyword and its value are separated by a space (`weight 4`))
+21..24 E0105: unexpected full-width character `（` (help: remove it: parentheses belong inside the quoted text)
+25..28 E0105: unexpected full-width character `）` (help: remove it: parentheses belong inside the quoted text)
+34..37 E0105: unexpected `人` (help: the id after `unit` is written in ASCII (`2.1`, `person`, `a`); Chinese text goes in the quoted title)
+43..46 E0105: unexpected `二` (help: the id after `item` is written in ASCII (`2.1`, `person`, `a`); Chinese text goes in the quoted title)"#,
         );
     }
 

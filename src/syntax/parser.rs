@@ -14,7 +14,6 @@ use crate::model::{Comparison, NotApplicable};
 use crate::span::Span;
 use nom::branch::alt;
 use nom::combinator::{cut, map, opt};
-use nom::multi::separated_list1;
 use nom::sequence::preceded;
 use nom::{Err, Parser as _};
 
@@ -77,7 +76,25 @@ fn string(i: Tokens<'_>) -> PResult<'_, Str> {
 
 /// One or more strings separated by commas.
 fn strings(i: Tokens<'_>) -> PResult<'_, Vec<Str>> {
-    separated_list1(punct(TokenKind::Comma, "`,`"), string).parse(i)
+    comma_separated(string)(i)
+}
+
+/// One or more `element`s separated by commas. A `,` commits to another
+/// element, so `owner "甲",` at the end of a line is reported as a missing
+/// element after the `,`, not as a `,` where a `,` was expected.
+fn comma_separated<'a, T>(
+    element: fn(Tokens<'a>) -> PResult<'a, T>,
+) -> impl Fn(Tokens<'a>) -> PResult<'a, Vec<T>> {
+    move |i: Tokens<'a>| {
+        let (mut i, first) = element(i)?;
+        let mut elements = vec![first];
+        while let Ok((after_comma, _)) = punct(TokenKind::Comma, "`,`")(i) {
+            let (rest, next) = cut(element).parse(after_comma)?;
+            elements.push(next);
+            i = rest;
+        }
+        Ok((i, elements))
+    }
 }
 
 /// A number or percentage: digits with at most one dot.
@@ -394,7 +411,7 @@ fn simple_decl(keyword: &'static str, start: Span) -> impl Fn(Tokens<'_>) -> PRe
                     name("a grade id"),
                     opt(preceded(
                         kw("when", "`when`"),
-                        cut(separated_list1(punct(TokenKind::Comma, "`,`"), clause_ref)),
+                        cut(comma_separated(clause_ref)),
                     )),
                 )
                     .parse(i)?;
@@ -491,6 +508,7 @@ pub fn parse_file(source: &str, lexed: Lexed) -> (File, Vec<Diagnostic>) {
     } = lexed;
     let lexical_errors: Vec<usize> = diagnostics.iter().map(|d| d.span.start).collect();
     let braces_balanced = braces_balanced(&tokens);
+    let closes_too_many = closes_too_many(&tokens);
     let mut parser = Parser {
         source,
         tokens: &tokens,
@@ -502,6 +520,7 @@ pub fn parse_file(source: &str, lexed: Lexed) -> (File, Vec<Diagnostic>) {
         interior: Vec::new(),
         header_start: 0,
         braces_balanced,
+        closes_too_many,
     };
     let file = parser.file();
     let mut diagnostics = parser.diagnostics;
@@ -526,7 +545,20 @@ struct Parser<'a> {
     /// meaning in the language, so only a file whose braces do not pair up
     /// may have its indentation consulted to guess which block lost its `}`.
     braces_balanced: bool,
+    /// There are more `}` than `{`: a `}` indented deeper than the block it
+    /// would close is then taken for the one too many.
+    closes_too_many: bool,
 }
+
+/// True when the file has more `}` than `{`.
+fn closes_too_many(tokens: &[Token]) -> bool {
+    let count = |kind| tokens.iter().filter(|t| t.kind == kind).count();
+    count(TokenKind::RBrace) > count(TokenKind::LBrace)
+}
+
+/// What a file must start with, for a file that does not.
+const RUBRIC_HEADER_HELP: &str =
+    "a rubric file starts with `rubric \"TITLE\" {` and ends with its `}`";
 
 /// True when the braces pair up: no `}` without an open `{`, none left open.
 fn braces_balanced(tokens: &[Token]) -> bool {
@@ -689,7 +721,9 @@ impl<'a> Parser<'a> {
     fn file(&mut self) -> File {
         let Some(first) = self.peek() else {
             let input = self.input();
-            let d = self.expected_found(&input, self.pos, &["`rubric`"]);
+            let d = self
+                .expected_found(&input, self.pos, &["`rubric`"])
+                .with_help(RUBRIC_HEADER_HELP);
             self.diagnostics.push(d);
             let end_comments = self.comments_before(usize::MAX);
             return File {
@@ -729,7 +763,10 @@ impl<'a> Parser<'a> {
             }
         } else {
             let input = self.input();
-            let d = self.expected_found(&input, self.pos, &["`rubric`"]);
+            let mut d = self.expected_found(&input, self.pos, &["`rubric`"]);
+            if d.help.is_none() {
+                d = d.with_help(RUBRIC_HEADER_HELP);
+            }
             self.diagnostics.push(d);
             // Read what follows as the rubric's declarations, without braces.
             let body = self.entries(Level::Rubric, None, String::new(), &mut |p, kw, start| {
@@ -752,12 +789,29 @@ impl<'a> Parser<'a> {
         };
         if let Some(t) = self.peek() {
             let input = self.input();
-            let d = Diagnostic::new(
-                Code::UnexpectedToken,
-                t.span,
-                format!("expected the end of the file after the rubric's closing `}}`, found {}", describe(&input, Some(t))),
-            )
-            .with_help("a `}` too many closes the rubric early; everything belongs inside `rubric \"…\" { … }`");
+            let d = if t.kind == TokenKind::Ident && self.text(t) == "rubric" {
+                Diagnostic::new(
+                    Code::UnexpectedToken,
+                    t.span,
+                    "expected the end of the file, found a second `rubric`",
+                )
+                .with_help("a file holds one rubric: put the second in a file of its own")
+            } else if t.kind == TokenKind::RBrace {
+                Diagnostic::new(
+                    Code::UnexpectedToken,
+                    t.span,
+                    "expected the end of the file, found a `}` too many",
+                )
+                .with_related(body.close.unwrap_or(span), "this `}` closes the rubric")
+                .with_help("remove the `}` too many")
+            } else {
+                Diagnostic::new(
+                    Code::UnexpectedToken,
+                    t.span,
+                    format!("expected the end of the file after the rubric's closing `}}`, found {}", describe(&input, Some(t))),
+                )
+                .with_help("a `}` too many closes the rubric early; everything belongs inside `rubric \"…\" { … }`")
+            };
             if !self.already_reported(t.span.start, self.source.len()) {
                 self.diagnostics.push(d);
             }
@@ -837,6 +891,27 @@ impl<'a> Parser<'a> {
             };
             let text = self.text(token);
             if token.kind == TokenKind::RBrace {
+                if open.is_some()
+                    && self.closes_too_many
+                    && token.line_start
+                    && self.indentation(token.span.start) > self.indentation(header_start)
+                {
+                    // Indented as if closing something inside this block,
+                    // whose own `}` came just before: the `}` too many.
+                    let d = Diagnostic::new(
+                        Code::UnexpectedToken,
+                        token.span,
+                        format!("expected a declaration or the `}}` of {what}, found a `}}` too many"),
+                    )
+                    .with_label("nothing is left open here")
+                    .with_help(format!(
+                        "remove this `}}`: it is indented deeper than the line that opens {what}, whose block goes on below"
+                    ));
+                    self.diagnostics.push(d);
+                    block.closing_comments.extend(leading);
+                    self.pos += 1;
+                    continue;
+                }
                 if let Some(open) = open
                     .filter(|_| level != Level::Rubric && token.line_start && !self.braces_balanced)
                 {
@@ -1038,10 +1113,17 @@ impl<'a> Parser<'a> {
                     if !t.line_start && !starts_entry && t.kind != TokenKind::RBrace {
                         let mut expected: Vec<&str> = next(&node).to_vec();
                         expected.push("a new line");
+                        let diagnostic = self.misordered_clause_word(t, &expected).map(|help| {
+                            let input = self.input();
+                            Box::new(
+                                self.expected_found(&input, self.pos, &expected)
+                                    .with_help(help),
+                            )
+                        });
                         let error = SyntaxError {
                             pos: self.pos,
                             expected,
-                            diagnostic: None,
+                            diagnostic,
                         };
                         self.report(start.start, error);
                         self.recover(self.pos);
@@ -1055,6 +1137,30 @@ impl<'a> Parser<'a> {
                 self.recover(self.pos + 1);
                 None
             }
+        }
+    }
+
+    /// How to fix a deduction word that the clause's shape does not take
+    /// where it stands: `deduct all capped at 1`, `capped at 1 per occurrence`.
+    fn misordered_clause_word(&self, found: &Token, expected: &[&str]) -> Option<&'static str> {
+        if found.kind != TokenKind::Ident {
+            return None;
+        }
+        let word = self.text(found);
+        if expected.iter().any(|e| e.trim_matches('`') == word) {
+            return None;
+        }
+        match word {
+            "capped" => Some(
+                "only `deduct A` and `deduct A per UNIT` take `capped at`; `deduct all`, `deduct up to` and thresholds are bounded already",
+            ),
+            // Still open to `capped`: the clause already counts a unit.
+            "per" if expected.contains(&"`capped`") => {
+                Some("a clause counts one unit: keep one `per UNIT`")
+            }
+            "per" => Some("`per UNIT` comes right after the amount: `deduct 0.1 per occurrence capped at 1`"),
+            "when" => Some("`when below`/`when above` comes right after the amount: `deduct 0.5 when below 50%`"),
+            _ => None,
         }
     }
 
@@ -1459,6 +1565,52 @@ mod tests {
                 "check c by 1",
                 "check d by 0"
             ]
+        );
+    }
+
+    #[test]
+    fn a_brace_too_many_is_found_by_its_indentation() {
+        check(
+            "rubric \"t\" {\n  section s \"S\" {\n    item 1 \"i\" weight 1 {\n      clause a \"a\" deduct 1\n    }\n    }\n    item 2 \"j\" weight 1 {\n      clause a \"a\" deduct 1\n    }\n  }\n}\n",
+            "
+6:5: E0101: expected a declaration or the `}` of section `s`, found a `}` too many",
+        );
+        // Braces that pair up are read as written, whatever the layout.
+        check(
+            "rubric \"t\" {\n  section s \"S\" {\n    item 1 \"i\" weight 1 {\n      clause a \"a\" deduct 1\n    }\n      }\n}\n",
+            "",
+        );
+    }
+
+    #[test]
+    fn deduction_words_out_of_place_say_where_they_go() {
+        let parsed = parse(
+            "rubric \"t\" {\n  item 1 \"i\" weight 1 {\n    clause a \"a\" deduct all capped at 1\n    clause b \"b\" deduct 1 capped at 1 per occurrence\n    clause c \"c\" deduct up to 1 when below 5\n    clause d \"d\" deduct 1 per a per b\n  }\n}",
+        );
+        let helps: Vec<&str> = parsed
+            .diagnostics
+            .iter()
+            .filter_map(|d| d.help.as_deref())
+            .collect();
+        assert_eq!(
+            helps,
+            [
+                "only `deduct A` and `deduct A per UNIT` take `capped at`; `deduct all`, `deduct up to` and thresholds are bounded already",
+                "`per UNIT` comes right after the amount: `deduct 0.1 per occurrence capped at 1`",
+                "`when below`/`when above` comes right after the amount: `deduct 0.5 when below 50%`",
+                "a clause counts one unit: keep one `per UNIT`",
+            ]
+        );
+    }
+
+    #[test]
+    fn trailing_commas_and_second_rubrics() {
+        check(
+            "rubric \"t\" {\n  item 1 \"i\" weight 1 {\n    owner \"甲\",\n    clause a \"a\" deduct 1\n  }\n  veto v \"v\" at most g when 1/a,\n}\nrubric \"u\" {\n}\n",
+            "
+3:15: E0101: expected a string, found `clause`
+6:33: E0101: expected an item id, found `}`
+8:1: E0101: expected the end of the file, found a second `rubric`",
         );
     }
 
