@@ -99,23 +99,29 @@ impl Findings {
     /// string (`"42%"` is 0.42). Unknown and repeated fields are refused.
     /// All problems are returned together, each with its position.
     pub fn from_json(text: &str) -> Result<Findings, FindingsErrors> {
-        let document: Json = match serde_json::from_str(text) {
-            Ok(value) => value,
-            Err(e) => {
-                return Err(FindingsErrors(vec![FindingError::new(
-                    Location::Document,
-                    format!("not valid JSON: {e}"),
-                )]))
-            }
-        };
-        let mut reader = Reader::default();
-        let findings = reader.document(&document);
-        if reader.errors.is_empty() {
+        let (findings, errors) = read(text);
+        if errors.is_empty() {
             Ok(findings)
         } else {
-            Err(FindingsErrors(reader.errors))
+            Err(FindingsErrors(errors))
         }
     }
+}
+
+/// Reads findings JSON as far as it can: the findings (a refused one keeps
+/// the fields that could be read, at its own position) and every problem of
+/// form found on the way.
+pub(crate) fn read(text: &str) -> (Findings, Vec<FindingError>) {
+    let document: Json = match serde_json::from_str(text) {
+        Ok(value) => value,
+        Err(e) => {
+            let error = FindingError::new(Location::Document, format!("not valid JSON: {e}"));
+            return (Findings::default(), vec![error]);
+        }
+    };
+    let mut reader = Reader::default();
+    let findings = reader.document(&document);
+    (findings, reader.errors)
 }
 
 impl Extend<Finding> for Findings {

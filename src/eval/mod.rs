@@ -79,8 +79,49 @@ impl Rubric {
     /// Reads findings from JSON and evaluates them: the problems of both
     /// steps come back as one list.
     pub fn evaluate_json(&self, json: &str, options: &Options) -> Result<Report, EvalErrors> {
-        let findings = Findings::from_json(json)?;
-        self.evaluate(&findings, options)
+        let (findings, form_errors) = findings::read(json);
+        if form_errors.is_empty() {
+            return self.evaluate(&findings, options);
+        }
+        // Without a list of findings there is nothing more to fit.
+        if form_errors
+            .iter()
+            .any(|e| !matches!(e.location, Location::Finding { .. }))
+        {
+            return Err(FindingsErrors(form_errors));
+        }
+        // Fit the well-formed findings to the rubric as well, so that one run
+        // lists every problem of the file (rule 10).
+        let mut skip: Vec<usize> = form_errors
+            .iter()
+            .filter_map(|e| match e.location {
+                Location::Finding { index, .. } => Some(index),
+                _ => None,
+            })
+            .collect();
+        skip.sort_unstable();
+        skip.dedup();
+        // What the findings leave out (a missing external score) may be what a
+        // refused finding meant to give: say nothing of those items.
+        let refused: Vec<&str> = skip
+            .iter()
+            .filter_map(|&i| findings.findings.get(i))
+            .map(|f| f.item.as_deref().unwrap_or(""))
+            .collect();
+        let mut evaluation = Evaluation::new(self, &findings, options);
+        evaluation.skip = skip;
+        let mut errors = form_errors;
+        if let Err(fit) = evaluation.run() {
+            errors.extend(fit.0.into_iter().filter(|e| match &e.location {
+                Location::Rubric(place) => {
+                    let item = place.rsplit_once('/').map_or(place.as_str(), |(i, _)| i);
+                    !refused.iter().any(|r| r.is_empty() || *r == item)
+                }
+                _ => true,
+            }));
+        }
+        errors.sort();
+        Err(FindingsErrors(errors))
     }
 }
 
@@ -152,6 +193,9 @@ struct Evaluation<'r, 'f> {
     vetoes: Vec<VetoState<'f>>,
     errors: Vec<FindingError>,
     warnings: Vec<Warning>,
+    /// Positions of findings already refused for their form, left out here
+    /// so that their problems are not reported twice (sorted).
+    skip: Vec<usize>,
 }
 
 /// The fields a finding may carry, for "does not fit" errors.
@@ -295,6 +339,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 .collect(),
             errors: Vec::new(),
             warnings: Vec::new(),
+            skip: Vec::new(),
         }
     }
 
@@ -302,10 +347,14 @@ impl<'r, 'f> Evaluation<'r, 'f> {
         // Not-applicable declarations first, so that a clause finding listed
         // before the declaration is refused just the same (rule 4, rule 11).
         for (index, finding) in self.findings.findings.iter().enumerate() {
-            self.declare_not_applicable(index, finding);
+            if self.skip.binary_search(&index).is_err() {
+                self.declare_not_applicable(index, finding);
+            }
         }
         for (index, finding) in self.findings.findings.iter().enumerate() {
-            self.sort_in(index, finding);
+            if self.skip.binary_search(&index).is_err() {
+                self.sort_in(index, finding);
+            }
         }
         let report = self.report();
         if self.errors.is_empty() {
