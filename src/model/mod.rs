@@ -408,6 +408,10 @@ pub struct Rubric {
     unit_index: HashMap<String, usize>,
     grade_index: HashMap<String, usize>,
     veto_index: HashMap<String, usize>,
+    /// Each owner's position in the order the rubric first names it (an
+    /// item's owners, then its clauses' owners, item by item, then the
+    /// owners of penalty clauses): the order of equal losses in reports.
+    owner_rank: HashMap<String, usize>,
 }
 
 /// The parts a [`Rubric`] is made of, for [`Rubric::new`].
@@ -498,6 +502,19 @@ impl Rubric {
         let unit_index = index(&units, |u| &u.id.name);
         let grade_index = index(&grades, |g| &g.id.name);
         let veto_index = index(&vetoes, |v| &v.id.name);
+        let item_owners = items.iter().flat_map(|item| {
+            let clause_owners = item.clauses.iter().flat_map(|c| &c.owners);
+            item.owners.iter().chain(clause_owners)
+        });
+        let penalty_owners = penalties
+            .iter()
+            .flat_map(|p| p.clauses.iter().flat_map(|c| &c.owners));
+        let mut owner_rank = HashMap::new();
+        for owner in item_owners.chain(penalty_owners) {
+            if !owner_rank.contains_key(owner.as_str()) {
+                owner_rank.insert(owner.value.clone(), owner_rank.len());
+            }
+        }
         Rubric {
             title,
             version,
@@ -517,6 +534,7 @@ impl Rubric {
             unit_index,
             grade_index,
             veto_index,
+            owner_rank,
         }
     }
 
@@ -614,6 +632,13 @@ impl Rubric {
     /// The veto with this id.
     pub fn veto(&self, id: &str) -> Option<&Veto> {
         self.vetoes.get(*self.veto_index.get(id)?)
+    }
+    /// The position of an owner (责任单位) in the order the rubric first
+    /// names them: an item's owners, then its clauses' owners, item by item,
+    /// then the owners of penalty clauses. `None` for a name no item,
+    /// clause or penalty gives.
+    pub fn owner_rank(&self, owner: &str) -> Option<usize> {
+        self.owner_rank.get(owner).copied()
     }
     /// The section an item stands in.
     pub fn section_of(&self, item: &Item) -> Option<&Section> {
