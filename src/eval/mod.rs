@@ -19,7 +19,9 @@ mod template;
 pub use findings::{Finding, FindingError, Findings, FindingsErrors, Location};
 pub use template::template;
 
-use crate::model::{Clause, Comparison, Deduction, Item, NotApplicable, Rubric, Target};
+use crate::model::{
+    Clause, Comparison, Deduction, Item, NotApplicable, OwnerRanks, Rubric, Target,
+};
 use crate::report::{
     ClausePath, DeductionReport, EntityAttribution, EntityLoss, ExternalReport, GradeResult,
     ItemReport, Names, OwnerLoss, PenaltyReport, Report, RubricInfo, Status, VetoReport, Warning,
@@ -177,6 +179,16 @@ impl<T: Default> Slots<T> {
         self.states.get(at)
     }
 
+    /// How many of the `len` slots from `first` on were touched.
+    fn touched(&self, first: usize, len: usize) -> usize {
+        self.index
+            .iter()
+            .skip(first)
+            .take(len)
+            .filter(|&&at| at != 0)
+            .count()
+    }
+
     /// Takes the slot's state out, if it was touched.
     fn take(&mut self, slot: usize) -> Option<T> {
         let at = self.index.get(slot)?.checked_sub(1)?;
@@ -299,8 +311,10 @@ fn distinct(mut texts: Vec<&str>) -> Vec<String> {
     texts.into_iter().map(str::to_owned).collect()
 }
 
-fn joined(texts: Vec<&str>) -> Option<String> {
-    let texts = distinct(texts);
+/// Sorted, without repeats, joined with `; `; `None` when there is none.
+fn joined(mut texts: Vec<&str>) -> Option<String> {
+    texts.sort_unstable();
+    texts.dedup();
     (!texts.is_empty()).then(|| texts.join("; "))
 }
 
@@ -883,7 +897,13 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 .iter()
                 .fold(Decimal::ZERO, |sum, d| sum.saturating_add(d.amount));
             let deducted = penalty.cap.map_or(raw_sum, |cap| raw_sum.min(cap.value));
-            owners.charge_clauses(&penalty.id.name, &penalty.clauses, &deductions, deducted);
+            owners.charge_clauses(
+                &penalty.id.name,
+                &penalty.clauses,
+                rubric.owner_ranks(Target::Penalty(p)),
+                &deductions,
+                deducted,
+            );
             penalized = penalized.saturating_add(deducted);
             penalties.push(PenaltyReport {
                 id: &penalty.id.name,
@@ -931,7 +951,8 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             score_exact.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
         score.rescale(decimals);
         let grade = self.grade(score, &vetoes);
-        self.warnings.sort();
+        // Equal warnings are identical, so an unstable sort is deterministic.
+        self.warnings.sort_unstable();
         self.warnings.dedup();
         Some(Report {
             subject: self.findings.subject.clone(),
@@ -1062,7 +1083,15 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             .saturating_sub(deducted)
             .saturating_add(external_scores);
         let lost = item.weight.value.saturating_sub(score).max(Decimal::ZERO);
-        owners.charge_item(id, item_owners, &item.clauses, &deductions, deducted, lost);
+        owners.charge_item(
+            id,
+            item_owners,
+            &item.clauses,
+            self.rubric.owner_ranks(Target::Item(i)),
+            &deductions,
+            deducted,
+            lost,
+        );
         ItemReport {
             id,
             title: &item.title.value,
@@ -1089,7 +1118,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
         clause_weight: Decimal,
         entities: &mut Entities<'r, 'f>,
     ) -> Vec<DeductionReport<'r>> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(self.clauses.touched(base, clauses.len()));
         for (c, clause) in clauses.iter().enumerate() {
             let Some(state) = self.clauses.take(base + c) else {
                 continue;
@@ -1131,7 +1160,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                             message: format!(
                                 "clause `{reference}` deducts once but was found {} times; it deducts {} once",
                                 state.times,
-                                crate::report::plain(amount.value)
+                                amount.value.normalize()
                             ),
                         });
                     }
@@ -1296,66 +1325,46 @@ impl<'r, 'f> Evaluation<'r, 'f> {
     }
 }
 
-/// Points lost per owner (rule 9). Owners are listed as the rubric first
-/// names them (see [`Rubric::owner_rank`]), never in the findings' order,
-/// so that equal losses come in rubric order. Only owners that lose points
-/// get an entry.
+/// Points lost per owner (rule 9). Owners are known by their rank (see
+/// [`Rubric::owner_rank`], computed once per rubric), so charging looks no
+/// name up, and equal losses come in the order the rubric first names the
+/// owners, never in the findings' order. Only owners that lose points get
+/// an entry.
 struct Owners<'r> {
-    rubric: &'r Rubric,
     /// Owner rank → 1 + position in `losses`; 0 for an owner not charged yet.
     by_rank: Vec<usize>,
-    /// With the owner's rank; `None` for a name the rubric does not rank.
-    losses: Vec<(Option<usize>, OwnerLoss<'r>)>,
+    /// With the owner's rank.
+    losses: Vec<(usize, OwnerLoss<'r>)>,
 }
 
 impl<'r> Owners<'r> {
-    fn new(rubric: &'r Rubric) -> Owners<'r> {
+    fn new(rubric: &Rubric) -> Owners<'r> {
         Owners {
-            rubric,
-            by_rank: Vec::new(),
+            by_rank: vec![0; rubric.owner_count()],
             losses: Vec::new(),
         }
     }
 
-    fn entry(&mut self, owner: &'r str) -> Option<&mut OwnerLoss<'r>> {
-        let rank = self.rubric.owner_rank(owner);
-        let existing = match rank {
-            Some(rank) => self.by_rank.get(rank).and_then(|at| at.checked_sub(1)),
-            None => self
-                .losses
-                .iter()
-                .position(|(rank, loss)| rank.is_none() && loss.owner == owner),
-        };
-        let at = match existing {
-            Some(at) => at,
-            None => {
-                self.losses.push((
-                    rank,
-                    OwnerLoss {
-                        owner,
-                        lost: Decimal::ZERO,
-                        items: Vec::new(),
-                    },
-                ));
-                if let Some(rank) = rank {
-                    if self.by_rank.len() <= rank {
-                        self.by_rank.resize(rank + 1, 0);
-                    }
-                    if let Some(slot) = self.by_rank.get_mut(rank) {
-                        *slot = self.losses.len();
-                    }
-                }
-                self.losses.len() - 1
-            }
-        };
-        self.losses.get_mut(at).map(|(_, loss)| loss)
-    }
-
-    fn charge(&mut self, owner: &'r str, item: &'r str, amount: Decimal) {
+    fn charge(&mut self, owner: &'r str, rank: usize, item: &'r str, amount: Decimal) {
         if amount <= Decimal::ZERO {
             return;
         }
-        if let Some(loss) = self.entry(owner) {
+        let Some(slot) = self.by_rank.get_mut(rank) else {
+            return;
+        };
+        if *slot == 0 {
+            self.losses.push((
+                rank,
+                OwnerLoss {
+                    owner,
+                    lost: Decimal::ZERO,
+                    items: Vec::new(),
+                },
+            ));
+            *slot = self.losses.len();
+        }
+        let at = *slot - 1;
+        if let Some((_, loss)) = self.losses.get_mut(at) {
             loss.lost = loss.lost.saturating_add(amount);
             if loss.items.last() != Some(&item) {
                 loss.items.push(item);
@@ -1363,12 +1372,16 @@ impl<'r> Owners<'r> {
         }
     }
 
-    /// Charges each distinct name of `owners` once.
-    fn charge_each(&mut self, owners: Names<'r>, item: &'r str, amount: Decimal) {
-        for (k, owner) in owners.iter().enumerate() {
-            let named_before = owners.iter().take(k).any(|before| before == owner);
+    /// Charges each distinct owner of a list once; `ranks` are the ranks of
+    /// `owners`, position by position.
+    fn charge_each(&mut self, owners: Names<'r>, ranks: &[usize], item: &'r str, amount: Decimal) {
+        if amount <= Decimal::ZERO {
+            return;
+        }
+        for (k, (owner, &rank)) in owners.iter().zip(ranks).enumerate() {
+            let named_before = ranks.get(..k).is_some_and(|before| before.contains(&rank));
             if !named_before {
-                self.charge(owner, item, amount);
+                self.charge(owner, rank, item, amount);
             }
         }
     }
@@ -1376,50 +1389,61 @@ impl<'r> Owners<'r> {
     /// Clauses with their own owners are charged first, in rubric order, each
     /// with its deduction but never more than what is left of `deducted`
     /// (the points actually taken after the cap). Returns what they took.
+    /// `deductions` are in the order of `clauses`; `ranks` holds the owner
+    /// ranks of the item or penalty.
     fn charge_clauses(
         &mut self,
         item: &'r str,
         clauses: &'r [Clause],
+        ranks: Option<&OwnerRanks>,
         deductions: &[DeductionReport<'r>],
         deducted: Decimal,
     ) -> Decimal {
         let mut left = deducted;
+        // Both lists are in rubric order: one walk finds every clause.
+        let mut rest = clauses.iter().enumerate();
         for d in deductions {
-            let Some(clause) = clauses.iter().find(|c| c.id.name == d.clause) else {
-                continue;
+            let Some((c, clause)) = rest.find(|(_, c)| c.id.name == d.clause) else {
+                break;
             };
             if clause.owners.is_empty() {
                 continue;
             }
             let take = d.amount.min(left);
             left -= take;
-            self.charge_each(Names::new(&clause.owners), item, take);
+            let clause_ranks = ranks
+                .and_then(|r| r.clauses.get(c))
+                .map_or(&[][..], Vec::as_slice);
+            self.charge_each(Names::new(&clause.owners), clause_ranks, item, take);
         }
         deducted - left
     }
 
     /// The item's owners take what it lost (W − score) less what its
     /// clause owners took.
+    #[allow(clippy::too_many_arguments)]
     fn charge_item(
         &mut self,
         item: &'r str,
         owners: Names<'r>,
         clauses: &'r [Clause],
+        ranks: Option<&OwnerRanks>,
         deductions: &[DeductionReport<'r>],
         deducted: Decimal,
         lost: Decimal,
     ) {
-        let by_clauses = self.charge_clauses(item, clauses, deductions, deducted);
+        let by_clauses = self.charge_clauses(item, clauses, ranks, deductions, deducted);
         let rest = lost.saturating_sub(by_clauses);
-        self.charge_each(owners, item, rest);
+        let item_ranks = ranks.map_or(&[][..], |r| r.owners.as_slice());
+        self.charge_each(owners, item_ranks, item, rest);
     }
 
     fn finish(self) -> Vec<OwnerLoss<'r>> {
         let mut losses = self.losses;
-        // Stable: equal losses keep rubric order (unranked names last, in
-        // the order they were charged).
-        losses
-            .sort_by_key(|(rank, loss)| (std::cmp::Reverse(loss.lost), rank.unwrap_or(usize::MAX)));
+        // Ranks are distinct, so the order is total: equal losses in rubric order.
+        losses.sort_unstable_by(|(rank_a, a), (rank_b, b)| {
+            b.lost.cmp(&a.lost).then(rank_a.cmp(rank_b))
+        });
         losses
             .into_iter()
             .map(|(_, mut loss)| {
@@ -1434,20 +1458,21 @@ impl<'r> Owners<'r> {
 /// clause, grouped by name at the end (no table keyed by name).
 #[derive(Default)]
 struct Entities<'r, 'f> {
-    named: Vec<(&'f str, Decimal, ClausePath<'r>)>,
+    /// Name, position of the record, amount, clause.
+    named: Vec<(&'f str, usize, Decimal, ClausePath<'r>)>,
 }
 
 impl<'r, 'f> Entities<'r, 'f> {
     fn add(&mut self, name: &'f str, amount: Decimal, clause: ClausePath<'r>) {
-        self.named.push((name, amount, clause));
+        self.named.push((name, self.named.len(), amount, clause));
     }
 
     fn finish(self) -> EntityAttribution<'r> {
         let mut named = self.named;
-        // Stable: each name's clauses stay in rubric order.
-        named.sort_by(|a, b| a.0.cmp(b.0));
+        // By name, then by position: each name's clauses stay in rubric order.
+        named.sort_unstable_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(&b.1)));
         let mut entities: Vec<EntityLoss<'r>> = Vec::new();
-        for (name, amount, clause) in named {
+        for (name, _, amount, clause) in named {
             match entities.last_mut() {
                 Some(last) if last.entity == name => {
                     last.amount = last.amount.saturating_add(amount);
@@ -1460,7 +1485,8 @@ impl<'r, 'f> Entities<'r, 'f> {
                 }),
             }
         }
-        entities.sort_by(|a, b| {
+        // Names are distinct after grouping, so the order is total.
+        entities.sort_unstable_by(|a, b| {
             b.amount
                 .cmp(&a.amount)
                 .then_with(|| a.entity.cmp(&b.entity))

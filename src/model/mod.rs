@@ -412,6 +412,22 @@ pub struct Rubric {
     /// item's owners, then its clauses' owners, item by item, then the
     /// owners of penalty clauses): the order of equal losses in reports.
     owner_rank: HashMap<String, usize>,
+    /// The ranks of every item's owner lists, so evaluation charges owners
+    /// without looking names up.
+    item_owner_ranks: Vec<OwnerRanks>,
+    /// The same for penalties (whose own owners are not ranked: evaluation
+    /// does not charge them).
+    penalty_owner_ranks: Vec<OwnerRanks>,
+}
+
+/// The owner ranks (see [`Rubric::owner_rank`]) of an item's or penalty's
+/// owner lists, position by position.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct OwnerRanks {
+    /// Of the item's `owners`; empty for a penalty.
+    pub(crate) owners: Vec<usize>,
+    /// Of each clause's `owners`, clause by clause.
+    pub(crate) clauses: Vec<Vec<usize>>,
 }
 
 /// The parts a [`Rubric`] is made of, for [`Rubric::new`].
@@ -502,19 +518,36 @@ impl Rubric {
         let unit_index = index(&units, |u| &u.id.name);
         let grade_index = index(&grades, |g| &g.id.name);
         let veto_index = index(&vetoes, |v| &v.id.name);
-        let item_owners = items.iter().flat_map(|item| {
-            let clause_owners = item.clauses.iter().flat_map(|c| &c.owners);
-            item.owners.iter().chain(clause_owners)
-        });
-        let penalty_owners = penalties
-            .iter()
-            .flat_map(|p| p.clauses.iter().flat_map(|c| &c.owners));
-        let mut owner_rank = HashMap::new();
-        for owner in item_owners.chain(penalty_owners) {
-            if !owner_rank.contains_key(owner.as_str()) {
-                owner_rank.insert(owner.value.clone(), owner_rank.len());
+        let mut owner_rank: HashMap<String, usize> = HashMap::new();
+        let mut ranks = |owners: &[Text]| -> Vec<usize> {
+            let mut out = Vec::with_capacity(owners.len());
+            for owner in owners {
+                let rank = match owner_rank.get(owner.as_str()) {
+                    Some(&rank) => rank,
+                    None => {
+                        let rank = owner_rank.len();
+                        owner_rank.insert(owner.value.clone(), rank);
+                        rank
+                    }
+                };
+                out.push(rank);
             }
-        }
+            out
+        };
+        let item_owner_ranks: Vec<OwnerRanks> = items
+            .iter()
+            .map(|item| OwnerRanks {
+                owners: ranks(&item.owners),
+                clauses: item.clauses.iter().map(|c| ranks(&c.owners)).collect(),
+            })
+            .collect();
+        let penalty_owner_ranks: Vec<OwnerRanks> = penalties
+            .iter()
+            .map(|penalty| OwnerRanks {
+                owners: Vec::new(),
+                clauses: penalty.clauses.iter().map(|c| ranks(&c.owners)).collect(),
+            })
+            .collect();
         Rubric {
             title,
             version,
@@ -535,6 +568,8 @@ impl Rubric {
             grade_index,
             veto_index,
             owner_rank,
+            item_owner_ranks,
+            penalty_owner_ranks,
         }
     }
 
@@ -639,6 +674,17 @@ impl Rubric {
     /// clause or penalty gives.
     pub fn owner_rank(&self, owner: &str) -> Option<usize> {
         self.owner_rank.get(owner).copied()
+    }
+    /// How many distinct owners the rubric ranks.
+    pub(crate) fn owner_count(&self) -> usize {
+        self.owner_rank.len()
+    }
+    /// The owner ranks of an item's or penalty's owner lists.
+    pub(crate) fn owner_ranks(&self, target: Target) -> Option<&OwnerRanks> {
+        match target {
+            Target::Item(i) => self.item_owner_ranks.get(i),
+            Target::Penalty(p) => self.penalty_owner_ranks.get(p),
+        }
     }
     /// The section an item stands in.
     pub fn section_of(&self, item: &Item) -> Option<&Section> {
