@@ -36,7 +36,7 @@
 //! // a deducts 2; b deducts 3 × 0.5 = 1.5, capped at 1: 10 − 3 = 7.
 //! assert_eq!(report.score, Decimal::new(700, 2));
 //! assert_eq!(report.score.to_string(), "7.00");
-//! assert_eq!(report.grade.as_ref().map(|g| g.id.as_str()), Some("pass"));
+//! assert_eq!(report.grade.as_ref().map(|g| g.id), Some("pass"));
 //! assert_eq!(report.by_owner[0].owner, "县应急局");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```

@@ -263,7 +263,7 @@ fn options() -> Options {
     Options::new().missing_external(Missing::Full)
 }
 
-fn evaluate(r: &Rubric, f: &Findings) -> Report {
+fn evaluate<'r>(r: &'r Rubric, f: &Findings) -> Report<'r> {
     match r.evaluate(f, &options()) {
         Ok(report) => report,
         Err(e) => panic!("valid findings refused: {e:?}\n{f:#?}"),
@@ -319,7 +319,7 @@ proptest! {
                 let spec_item = &spec.items[item.id.parse::<usize>().unwrap() - 1];
                 for (c, s) in spec_item.clauses.iter().enumerate() {
                     if matches!(s, Shape::Once(_) | Shape::All | Shape::Per(..)) {
-                        candidates.push((item.id.clone(), format!("c{c}")));
+                        candidates.push((item.id.to_owned(), format!("c{c}")));
                     }
                 }
             }

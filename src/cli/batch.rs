@@ -106,7 +106,7 @@ pub fn scored(report: &Report, report_json: bool) -> Scored {
         grade: report
             .grade
             .as_ref()
-            .map(|grade| (grade.id.clone(), grade.label.clone())),
+            .map(|grade| (grade.id.to_owned(), grade.label.to_owned())),
         deductions: report
             .deductions()
             .filter(|located| !located.deduction.amount.is_zero())
@@ -120,9 +120,13 @@ pub fn scored(report: &Report, report_json: bool) -> Scored {
         by_owner: report
             .by_owner
             .iter()
-            .map(|owner| (owner.owner.clone(), owner.lost))
+            .map(|owner| (owner.owner.to_owned(), owner.lost))
             .collect(),
-        vetoes: report.vetoes.iter().map(|veto| veto.id.clone()).collect(),
+        vetoes: report
+            .vetoes
+            .iter()
+            .map(|veto| veto.id.to_owned())
+            .collect(),
         report_json: report_json.then(|| report.to_json()),
     }
 }

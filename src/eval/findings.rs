@@ -8,6 +8,7 @@
 
 use rust_decimal::Decimal;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
 use std::fmt;
 
 /// The findings of one inspection of one subject.
@@ -399,22 +400,52 @@ fn beyond_range(text: &str) -> String {
 
 /// A JSON value that keeps numbers as their text and objects as the list of
 /// their entries, so repeated keys can be refused instead of overwritten.
+/// Strings and keys borrow from the JSON text unless they have escapes, so
+/// reading costs one copy of each string: the one [`Finding`] keeps.
 #[derive(Debug, Clone, PartialEq)]
-enum Json {
+enum Json<'a> {
     Null,
     Bool(bool),
-    Number(String),
-    String(String),
-    Array(Vec<Json>),
-    Object(Vec<(String, Json)>),
+    Number(Cow<'a, str>),
+    String(Cow<'a, str>),
+    Array(Vec<Json<'a>>),
+    Object(Vec<(Cow<'a, str>, Json<'a>)>),
+}
+
+/// A string of the JSON text, borrowed when it has no escapes.
+struct JsonStr<'a>(Cow<'a, str>);
+
+impl<'de> de::Deserialize<'de> for JsonStr<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<JsonStr<'de>, D::Error> {
+        deserializer.deserialize_str(JsonStrVisitor)
+    }
+}
+
+struct JsonStrVisitor;
+
+impl<'de> Visitor<'de> for JsonStrVisitor {
+    type Value = JsonStr<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<JsonStr<'de>, E> {
+        Ok(JsonStr(Cow::Borrowed(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<JsonStr<'de>, E> {
+        Ok(JsonStr(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<JsonStr<'de>, E> {
+        Ok(JsonStr(Cow::Owned(v)))
+    }
 }
 
 // With `arbitrary_precision`, serde_json hands a number to a visitor as a
 // one-entry map whose key is this token and whose value is the number's text.
 const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
-impl<'de> de::Deserialize<'de> for Json {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Json, D::Error> {
+impl<'de> de::Deserialize<'de> for Json<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Json<'de>, D::Error> {
         deserializer.deserialize_any(JsonVisitor)
     }
 }
@@ -422,47 +453,50 @@ impl<'de> de::Deserialize<'de> for Json {
 struct JsonVisitor;
 
 impl<'de> Visitor<'de> for JsonVisitor {
-    type Value = Json;
+    type Value = Json<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
-    fn visit_bool<E>(self, v: bool) -> Result<Json, E> {
+    fn visit_bool<E>(self, v: bool) -> Result<Json<'de>, E> {
         Ok(Json::Bool(v))
     }
-    fn visit_i64<E>(self, v: i64) -> Result<Json, E> {
-        Ok(Json::Number(v.to_string()))
+    fn visit_i64<E>(self, v: i64) -> Result<Json<'de>, E> {
+        Ok(Json::Number(Cow::Owned(v.to_string())))
     }
-    fn visit_u64<E>(self, v: u64) -> Result<Json, E> {
-        Ok(Json::Number(v.to_string()))
+    fn visit_u64<E>(self, v: u64) -> Result<Json<'de>, E> {
+        Ok(Json::Number(Cow::Owned(v.to_string())))
     }
-    fn visit_f64<E>(self, v: f64) -> Result<Json, E> {
-        Ok(Json::Number(v.to_string()))
+    fn visit_f64<E>(self, v: f64) -> Result<Json<'de>, E> {
+        Ok(Json::Number(Cow::Owned(v.to_string())))
     }
-    fn visit_str<E>(self, v: &str) -> Result<Json, E> {
-        Ok(Json::String(v.to_owned()))
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Json<'de>, E> {
+        Ok(Json::String(Cow::Borrowed(v)))
     }
-    fn visit_string<E>(self, v: String) -> Result<Json, E> {
-        Ok(Json::String(v))
+    fn visit_str<E>(self, v: &str) -> Result<Json<'de>, E> {
+        Ok(Json::String(Cow::Owned(v.to_owned())))
     }
-    fn visit_unit<E>(self) -> Result<Json, E> {
+    fn visit_string<E>(self, v: String) -> Result<Json<'de>, E> {
+        Ok(Json::String(Cow::Owned(v)))
+    }
+    fn visit_unit<E>(self) -> Result<Json<'de>, E> {
         Ok(Json::Null)
     }
-    fn visit_none<E>(self) -> Result<Json, E> {
+    fn visit_none<E>(self) -> Result<Json<'de>, E> {
         Ok(Json::Null)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json<'de>, A::Error> {
         let mut items = Vec::new();
         while let Some(item) = seq.next_element()? {
             items.push(item);
         }
         Ok(Json::Array(items))
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json<'de>, A::Error> {
         let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(JsonStr(key)) = map.next_key::<JsonStr<'de>>()? {
             if entries.is_empty() && key == NUMBER_TOKEN {
-                let text: String = map.next_value()?;
+                let JsonStr(text) = map.next_value()?;
                 return Ok(Json::Number(text));
             }
             let value = map.next_value()?;
@@ -472,14 +506,14 @@ impl<'de> Visitor<'de> for JsonVisitor {
     }
 }
 
-impl fmt::Display for Json {
+impl fmt::Display for Json<'_> {
     /// Compact JSON, shortened for messages.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let text = match self {
             Json::Null => "null".to_owned(),
             Json::Bool(b) => b.to_string(),
-            Json::Number(n) => n.clone(),
-            Json::String(s) => serde_json::to_string(s).unwrap_or_default(),
+            Json::Number(n) => n.to_string(),
+            Json::String(s) => serde_json::to_string(s.as_ref()).unwrap_or_default(),
             Json::Array(items) if items.is_empty() => "[]".to_owned(),
             Json::Array(_) => "[…]".to_owned(),
             Json::Object(entries) if entries.is_empty() => "{}".to_owned(),
@@ -521,7 +555,7 @@ impl Reader {
         self.errors.push(FindingError::new(location, message));
     }
 
-    fn document(&mut self, document: &Json) -> Findings {
+    fn document(&mut self, document: &Json<'_>) -> Findings {
         let mut findings = Findings::default();
         let Json::Object(entries) = document else {
             self.error(
@@ -533,7 +567,7 @@ impl Reader {
         let mut seen_subject = false;
         let mut seen_findings = false;
         for (key, value) in entries {
-            match key.as_str() {
+            match key.as_ref() {
                 "subject" => {
                     if std::mem::replace(&mut seen_subject, true) {
                         self.error(
@@ -542,7 +576,7 @@ impl Reader {
                         );
                     }
                     match value {
-                        Json::String(s) => findings.subject.clone_from(s),
+                        Json::String(s) => s.as_ref().clone_into(&mut findings.subject),
                         other => self.error(
                             Location::Field("subject"),
                             format!("expected a string, found `{other}`"),
@@ -591,7 +625,7 @@ impl Reader {
         findings
     }
 
-    fn finding(&mut self, index: usize, value: &Json) -> Finding {
+    fn finding(&mut self, index: usize, value: &Json<'_>) -> Finding {
         let mut finding = Finding::default();
         let Json::Object(entries) = value else {
             self.error(
@@ -600,9 +634,14 @@ impl Reader {
             );
             return finding;
         };
-        let mut seen: Vec<&'static str> = Vec::with_capacity(entries.len());
+        // Bit n: `FINDING_FIELDS[n]` was given.
+        let mut seen: u32 = 0;
         for (key, value) in entries {
-            let Some(&field) = FINDING_FIELDS.iter().find(|f| **f == key.as_str()) else {
+            let Some((n, &field)) = FINDING_FIELDS
+                .iter()
+                .enumerate()
+                .find(|(_, f)| **f == key.as_ref())
+            else {
                 let mut error = FindingError::new(
                     Location::Finding { index, field: None },
                     format!("unknown field `{key}`"),
@@ -619,11 +658,11 @@ impl Reader {
                 index,
                 field: Some(field),
             };
-            if seen.contains(&field) {
+            if seen & (1 << n) != 0 {
                 self.error(at, format!("`{field}` is given twice"));
                 continue;
             }
-            seen.push(field);
+            seen |= 1 << n;
             match field {
                 "item" => finding.item = self.id(at, value),
                 "clause" => finding.clause = self.id(at, value),
@@ -646,9 +685,9 @@ impl Reader {
         finding
     }
 
-    fn id(&mut self, at: Location, value: &Json) -> Option<String> {
+    fn id(&mut self, at: Location, value: &Json<'_>) -> Option<String> {
         match value {
-            Json::String(s) if !s.is_empty() => Some(s.clone()),
+            Json::String(s) if !s.is_empty() => Some(s.as_ref().to_owned()),
             Json::String(_) => {
                 self.error(at, "expected an id, found an empty string".into());
                 None
@@ -669,9 +708,9 @@ impl Reader {
         }
     }
 
-    fn text(&mut self, at: Location, value: &Json) -> Option<String> {
+    fn text(&mut self, at: Location, value: &Json<'_>) -> Option<String> {
         match value {
-            Json::String(s) => Some(s.clone()),
+            Json::String(s) => Some(s.as_ref().to_owned()),
             Json::Null => None,
             other => {
                 self.error(at, format!("expected a string, found `{other}`"));
@@ -680,13 +719,13 @@ impl Reader {
         }
     }
 
-    fn evidence(&mut self, at: Location, value: &Json) -> Vec<String> {
+    fn evidence(&mut self, at: Location, value: &Json<'_>) -> Vec<String> {
         match value {
             Json::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
                     match item {
-                        Json::String(s) => out.push(s.clone()),
+                        Json::String(s) => out.push(s.as_ref().to_owned()),
                         other => {
                             self.error(
                                 at.clone(),
@@ -708,7 +747,7 @@ impl Reader {
         }
     }
 
-    fn entities(&mut self, at: Location, value: &Json) -> Option<Vec<String>> {
+    fn entities(&mut self, at: Location, value: &Json<'_>) -> Option<Vec<String>> {
         let Json::Array(items) = value else {
             self.error(at, format!("expected a list of names, found `{value}`"));
             return None;
@@ -723,7 +762,7 @@ impl Reader {
         let mut names = Vec::with_capacity(items.len());
         for item in items {
             match item {
-                Json::String(s) if !s.trim().is_empty() => names.push(s.clone()),
+                Json::String(s) if !s.trim().is_empty() => names.push(s.as_ref().to_owned()),
                 other => self.error(
                     at.clone(),
                     format!("expected a list of names, found `{other}` in it"),
@@ -733,10 +772,10 @@ impl Reader {
         Some(names)
     }
 
-    fn count(&mut self, at: Location, value: &Json) -> Option<u64> {
+    fn count(&mut self, at: Location, value: &Json<'_>) -> Option<u64> {
         let text = match value {
-            Json::Number(n) => Some(n.as_str()),
-            Json::String(s) => Some(s.as_str()),
+            Json::Number(n) => Some(n.as_ref()),
+            Json::String(s) => Some(s.as_ref()),
             _ => None,
         };
         let decimal = text.and_then(parse_decimal);
@@ -764,7 +803,7 @@ impl Reader {
         count
     }
 
-    fn decimal(&mut self, at: Location, value: &Json, percent: bool) -> Option<Decimal> {
+    fn decimal(&mut self, at: Location, value: &Json<'_>, percent: bool) -> Option<Decimal> {
         let parsed = match value {
             Json::Number(n) => parse_decimal(n),
             Json::String(s) => match s.strip_suffix('%') {
@@ -777,9 +816,9 @@ impl Reader {
         };
         if parsed.is_none() {
             let text = match value {
-                Json::Number(n) => Some(n.as_str()),
+                Json::Number(n) => Some(n.as_ref()),
                 Json::String(s) if percent => Some(s.strip_suffix('%').unwrap_or(s)),
-                Json::String(s) => Some(s.as_str()),
+                Json::String(s) => Some(s.as_ref()),
                 _ => None,
             };
             if let Some(text) = text.filter(|t| number_syntax(t).is_some()) {

@@ -19,13 +19,14 @@ mod template;
 pub use findings::{Finding, FindingError, Findings, FindingsErrors, Location};
 pub use template::template;
 
-use crate::model::{Clause, Comparison, Deduction, Item, NotApplicable, Rubric, Target};
+use crate::model::{
+    Clause, Comparison, Deduction, Item, NotApplicable, OwnerRanks, Rubric, Target,
+};
 use crate::report::{
-    DeductionReport, EntityAttribution, EntityLoss, ExternalReport, GradeResult, ItemReport,
-    OwnerLoss, PenaltyReport, Report, RubricInfo, Status, VetoReport, Warning,
+    ClausePath, DeductionReport, EntityAttribution, EntityLoss, ExternalReport, GradeResult,
+    ItemReport, Names, OwnerLoss, PenaltyReport, Report, RubricInfo, Status, VetoReport, Warning,
 };
 use rust_decimal::{Decimal, RoundingStrategy};
-use std::collections::HashMap;
 
 /// The problems that stop an evaluation: findings that do not fit the
 /// rubric, each with its position. The same type as the problems of reading
@@ -72,13 +73,20 @@ impl Rubric {
     /// Returns every finding that does not fit the rubric at once, each with
     /// its position, or the report. Takes `&self`: the rubric is shared,
     /// never changed.
-    pub fn evaluate(&self, findings: &Findings, options: &Options) -> Result<Report, EvalErrors> {
+    ///
+    /// The report borrows the rubric's texts (ids, titles, owners), so it
+    /// lives no longer than the rubric.
+    pub fn evaluate(
+        &self,
+        findings: &Findings,
+        options: &Options,
+    ) -> Result<Report<'_>, EvalErrors> {
         Evaluation::new(self, findings, options).run()
     }
 
     /// Reads findings from JSON and evaluates them: the problems of both
     /// steps come back as one list.
-    pub fn evaluate_json(&self, json: &str, options: &Options) -> Result<Report, EvalErrors> {
+    pub fn evaluate_json(&self, json: &str, options: &Options) -> Result<Report<'_>, EvalErrors> {
         let (findings, form_errors) = findings::read(json);
         if form_errors.is_empty() {
             return self.evaluate(&findings, options);
@@ -178,19 +186,70 @@ struct VetoState<'f> {
     evidence: Vec<&'f str>,
 }
 
+/// One state per slot, made only for the slots that findings touch: a
+/// rubric of hundreds of clauses costs an evaluation one word per clause,
+/// and the states cost what the findings cost.
+struct Slots<T> {
+    /// Slot → 1 + the position of its state in `states`; 0 when untouched.
+    index: Vec<usize>,
+    states: Vec<T>,
+}
+
+impl<T: Default> Slots<T> {
+    fn new(slots: usize) -> Slots<T> {
+        Slots {
+            index: vec![0; slots],
+            states: Vec::new(),
+        }
+    }
+
+    /// The slot's state, made when the slot is touched first.
+    fn get_mut(&mut self, slot: usize) -> Option<&mut T> {
+        let entry = self.index.get_mut(slot)?;
+        if *entry == 0 {
+            self.states.push(T::default());
+            *entry = self.states.len();
+        }
+        let at = *entry - 1;
+        self.states.get_mut(at)
+    }
+
+    /// The slot's state, if it was touched.
+    fn get(&self, slot: usize) -> Option<&T> {
+        let at = self.index.get(slot)?.checked_sub(1)?;
+        self.states.get(at)
+    }
+
+    /// How many of the `len` slots from `first` on were touched.
+    fn touched(&self, first: usize, len: usize) -> usize {
+        self.index
+            .iter()
+            .skip(first)
+            .take(len)
+            .filter(|&&at| at != 0)
+            .count()
+    }
+
+    /// Takes the slot's state out, if it was touched.
+    fn take(&mut self, slot: usize) -> Option<T> {
+        let at = self.index.get(slot)?.checked_sub(1)?;
+        self.states.get_mut(at).map(std::mem::take)
+    }
+}
+
 /// Slot layout: the clauses of all items, then those of all penalties, in
 /// rubric order; `clause_base[t]` is the first slot of target `t` (items
 /// first, then penalties).
 struct Evaluation<'r, 'f> {
     rubric: &'r Rubric,
     findings: &'f Findings,
-    options: &'r Options,
+    options: Options,
     clause_base: Vec<usize>,
     external_base: Vec<usize>,
-    clauses: Vec<ClauseState<'f>>,
-    externals: Vec<ExternalState<'f>>,
-    items: Vec<ItemState<'f>>,
-    vetoes: Vec<VetoState<'f>>,
+    clauses: Slots<ClauseState<'f>>,
+    externals: Slots<ExternalState<'f>>,
+    items: Slots<ItemState<'f>>,
+    vetoes: Slots<VetoState<'f>>,
     errors: Vec<FindingError>,
     warnings: Vec<Warning>,
     /// Positions of findings already refused for their form, left out here
@@ -296,13 +355,15 @@ fn distinct(mut texts: Vec<&str>) -> Vec<String> {
     texts.into_iter().map(str::to_owned).collect()
 }
 
-fn joined(texts: Vec<&str>) -> Option<String> {
-    let texts = distinct(texts);
+/// Sorted, without repeats, joined with `; `; `None` when there is none.
+fn joined(mut texts: Vec<&str>) -> Option<String> {
+    texts.sort_unstable();
+    texts.dedup();
     (!texts.is_empty()).then(|| texts.join("; "))
 }
 
 impl<'r, 'f> Evaluation<'r, 'f> {
-    fn new(rubric: &'r Rubric, findings: &'f Findings, options: &'r Options) -> Self {
+    fn new(rubric: &'r Rubric, findings: &'f Findings, options: &Options) -> Self {
         let mut clause_base = Vec::with_capacity(rubric.items.len() + rubric.penalties.len());
         let mut slots = 0;
         for item in &rubric.items {
@@ -322,28 +383,20 @@ impl<'r, 'f> Evaluation<'r, 'f> {
         Evaluation {
             rubric,
             findings,
-            options,
+            options: *options,
             clause_base,
             external_base,
-            clauses: std::iter::repeat_with(ClauseState::default)
-                .take(slots)
-                .collect(),
-            externals: std::iter::repeat_with(ExternalState::default)
-                .take(externals)
-                .collect(),
-            items: std::iter::repeat_with(ItemState::default)
-                .take(rubric.items.len())
-                .collect(),
-            vetoes: std::iter::repeat_with(VetoState::default)
-                .take(rubric.vetoes.len())
-                .collect(),
+            clauses: Slots::new(slots),
+            externals: Slots::new(externals),
+            items: Slots::new(rubric.items.len()),
+            vetoes: Slots::new(rubric.vetoes.len()),
             errors: Vec::new(),
             warnings: Vec::new(),
             skip: Vec::new(),
         }
     }
 
-    fn run(mut self) -> Result<Report, EvalErrors> {
+    fn run(mut self) -> Result<Report<'r>, EvalErrors> {
         // Not-applicable declarations first, so that a clause finding listed
         // before the declaration is refused just the same (rule 4, rule 11).
         for (index, finding) in self.findings.findings.iter().enumerate() {
@@ -740,7 +793,11 @@ impl<'r, 'f> Evaluation<'r, 'f> {
         clause_weight: Decimal,
         slot: usize,
     ) {
-        let reference = format!("{item_id}/{}", clause.id.name);
+        // Written out only in a message.
+        let reference = ClausePath {
+            item: item_id,
+            clause: &clause.id.name,
+        };
         let deduction = &clause.deduction;
         let mut fits = true;
         for field in ALL_FIELDS {
@@ -772,19 +829,19 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             }
             Deduction::Per { .. } => match (&finding.entities, finding.count) {
                 (Some(names), count) => {
-                    let mut own: Vec<&str> = names.iter().map(String::as_str).collect();
-                    own.sort_unstable();
-                    own.dedup();
-                    if let Some(count) =
-                        count.filter(|c| usize::try_from(*c).ok() != Some(own.len()))
-                    {
-                        problem = Some((
-                            "count",
-                            format!(
-                                "`count` is {count} but `entities` names {} for clause `{reference}`; give one, or make them agree",
-                                own.len()
-                            ),
-                        ));
+                    if let Some(count) = count {
+                        let mut own: Vec<&str> = names.iter().map(String::as_str).collect();
+                        own.sort_unstable();
+                        own.dedup();
+                        if usize::try_from(count).ok() != Some(own.len()) {
+                            problem = Some((
+                                "count",
+                                format!(
+                                    "`count` is {count} but `entities` names {} for clause `{reference}`; give one, or make them agree",
+                                    own.len()
+                                ),
+                            ));
+                        }
                     }
                     state.names.extend(names.iter().map(String::as_str));
                 }
@@ -848,9 +905,9 @@ impl<'r, 'f> Evaluation<'r, 'f> {
     }
 
     /// Builds the report in rubric order; `None` when an error stops it.
-    fn report(&mut self) -> Option<Report> {
+    fn report(&mut self) -> Option<Report<'r>> {
         let rubric = self.rubric;
-        let mut owners = Owners::in_rubric_order(rubric);
+        let mut owners = Owners::new(rubric);
         let mut entities = Entities::default();
         let mut items = Vec::with_capacity(rubric.items.len());
         let mut raw = Decimal::ZERO;
@@ -889,11 +946,17 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 .iter()
                 .fold(Decimal::ZERO, |sum, d| sum.saturating_add(d.amount));
             let deducted = penalty.cap.map_or(raw_sum, |cap| raw_sum.min(cap.value));
-            owners.charge_clauses(&penalty.id.name, &penalty.clauses, &deductions, deducted);
+            owners.charge_clauses(
+                &penalty.id.name,
+                &penalty.clauses,
+                rubric.owner_ranks(Target::Penalty(p)),
+                &deductions,
+                deducted,
+            );
             penalized = penalized.saturating_add(deducted);
             penalties.push(PenaltyReport {
-                id: penalty.id.name.clone(),
-                title: penalty.title.value.clone(),
+                id: &penalty.id.name,
+                title: &penalty.title.value,
                 cap: penalty.cap.map(|c| c.value),
                 deducted,
                 raw: raw_sum,
@@ -937,13 +1000,14 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             score_exact.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
         score.rescale(decimals);
         let grade = self.grade(score, &vetoes);
-        self.warnings.sort();
+        // Equal warnings are identical, so an unstable sort is deterministic.
+        self.warnings.sort_unstable();
         self.warnings.dedup();
         Some(Report {
             subject: self.findings.subject.clone(),
             rubric: RubricInfo {
-                title: rubric.title.value.clone(),
-                version: rubric.version.as_ref().map(|v| v.value.clone()),
+                title: &rubric.title.value,
+                version: rubric.version.as_ref().map(|v| v.value.as_str()),
             },
             score,
             score_exact,
@@ -966,17 +1030,13 @@ impl<'r, 'f> Evaluation<'r, 'f> {
     fn item_report(
         &mut self,
         i: usize,
-        item: &Item,
-        owners: &mut Owners,
-        entities: &mut Entities,
-    ) -> ItemReport {
+        item: &'r Item,
+        owners: &mut Owners<'r>,
+        entities: &mut Entities<'r, 'f>,
+    ) -> ItemReport<'r> {
         let id = item.id.as_str();
-        let state = self
-            .items
-            .get_mut(i)
-            .map(std::mem::take)
-            .unwrap_or_default();
-        let item_owners: Vec<String> = item.owners.iter().map(|o| o.value.clone()).collect();
+        let state = self.items.take(i).unwrap_or_default();
+        let item_owners = Names::new(&item.owners);
         if state.not_applicable.is_some() {
             if state.declarations > 1 {
                 self.warnings.push(Warning {
@@ -988,8 +1048,8 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 });
             }
             return ItemReport {
-                id: id.to_owned(),
-                title: item.title.value.clone(),
+                id,
+                title: &item.title.value,
                 weight: item.weight.value,
                 status: Status::NotApplicable,
                 reason: joined(state.reasons),
@@ -1004,8 +1064,8 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                     .externals
                     .iter()
                     .map(|e| ExternalReport {
-                        id: e.id.name.clone(),
-                        title: e.title.value.clone(),
+                        id: &e.id.name,
+                        title: &e.title.value,
                         weight: e.weight.value,
                         score: None,
                         assumed: None,
@@ -1026,19 +1086,14 @@ impl<'r, 'f> Evaluation<'r, 'f> {
         let mut external_scores = Decimal::ZERO;
         let ext_base = self.external_base.get(i).copied().unwrap_or(0);
         for (e, external) in item.externals.iter().enumerate() {
-            let state = self
-                .externals
-                .get_mut(ext_base + e)
-                .map(std::mem::take)
-                .unwrap_or_default();
-            let reference = format!("{id}/{}", external.id.name);
+            let state = self.externals.take(ext_base + e).unwrap_or_default();
             let weight = external.weight.value;
             let (score, assumed) = match (state.score, self.options.missing_external) {
                 (Some((score, _)), _) => (score, None),
                 (None, Missing::Error) => {
                     self.errors.push(
                         FindingError::new(
-                            Location::Rubric(reference.clone()),
+                            Location::Rubric(format!("{id}/{}", external.id.name)),
                             format!("no score for external `{}` of item `{id}`", external.id.name),
                         )
                         .with_help(format!(
@@ -1054,7 +1109,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             };
             if let Some(assumed) = assumed {
                 self.warnings.push(Warning {
-                    at: reference,
+                    at: format!("{id}/{}", external.id.name),
                     message: format!(
                         "no score for external `{}` of item `{id}`; assumed {assumed} ({})",
                         external.id.name,
@@ -1064,8 +1119,8 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             }
             external_scores = external_scores.saturating_add(score);
             externals.push(ExternalReport {
-                id: external.id.name.clone(),
-                title: external.title.value.clone(),
+                id: &external.id.name,
+                title: &external.title.value,
                 weight,
                 score: Some(score),
                 assumed,
@@ -1077,10 +1132,18 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             .saturating_sub(deducted)
             .saturating_add(external_scores);
         let lost = item.weight.value.saturating_sub(score).max(Decimal::ZERO);
-        owners.charge_item(id, &item_owners, &item.clauses, &deductions, deducted, lost);
+        owners.charge_item(
+            id,
+            item_owners,
+            &item.clauses,
+            self.rubric.owner_ranks(Target::Item(i)),
+            &deductions,
+            deducted,
+            lost,
+        );
         ItemReport {
-            id: id.to_owned(),
-            title: item.title.value.clone(),
+            id,
+            title: &item.title.value,
             weight: item.weight.value,
             status: Status::Scored,
             reason: None,
@@ -1098,21 +1161,24 @@ impl<'r, 'f> Evaluation<'r, 'f> {
     /// The deductions of the clauses that findings named, in rubric order.
     fn deductions(
         &mut self,
-        owner_id: &str,
-        clauses: &[Clause],
+        owner_id: &'r str,
+        clauses: &'r [Clause],
         base: usize,
         clause_weight: Decimal,
-        entities: &mut Entities,
-    ) -> Vec<DeductionReport> {
-        let mut out = Vec::new();
+        entities: &mut Entities<'r, 'f>,
+    ) -> Vec<DeductionReport<'r>> {
+        let mut out = Vec::with_capacity(self.clauses.touched(base, clauses.len()));
         for (c, clause) in clauses.iter().enumerate() {
-            let Some(state) = self.clauses.get_mut(base + c).map(std::mem::take) else {
+            let Some(state) = self.clauses.take(base + c) else {
                 continue;
             };
             if !state.touched {
                 continue;
             }
-            let reference = format!("{owner_id}/{}", clause.id.name);
+            let reference = ClausePath {
+                item: owner_id,
+                clause: &clause.id.name,
+            };
             let mut names = state.names;
             names.sort_unstable();
             let before = names.len();
@@ -1126,7 +1192,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             if before != names.len() {
                 for name in repeated {
                     self.warnings.push(Warning {
-                        at: reference.clone(),
+                        at: reference.to_string(),
                         message: format!(
                             "`{name}` is named more than once for clause `{reference}`; counted once"
                         ),
@@ -1139,11 +1205,11 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                     let found = state.times >= 1;
                     if state.times > 1 {
                         self.warnings.push(Warning {
-                            at: reference.clone(),
+                            at: reference.to_string(),
                             message: format!(
                                 "clause `{reference}` deducts once but was found {} times; it deducts {} once",
                                 state.times,
-                                crate::report::plain(amount.value)
+                                amount.value.normalize()
                             ),
                         });
                     }
@@ -1153,7 +1219,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 Deduction::All { .. } => {
                     if state.times > 1 {
                         self.warnings.push(Warning {
-                            at: reference.clone(),
+                            at: reference.to_string(),
                             message: format!(
                                 "clause `{reference}` deducts everything once but was found {} times",
                                 state.times
@@ -1176,7 +1242,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                         u64::MAX
                     });
                     for name in &names {
-                        entities.add(name, amount.value, &reference);
+                        entities.add(name, amount.value, reference);
                     }
                     let raw = amount.value.saturating_mul(Decimal::from(n));
                     (raw, Some(n), Some(unit.name.as_str()), None)
@@ -1201,7 +1267,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             };
             if too_many {
                 self.errors.push(FindingError::new(
-                    Location::Rubric(reference.clone()),
+                    Location::Rubric(reference.to_string()),
                     format!(
                         "the counts given for clause `{reference}` add up to more than {}, the largest count",
                         u64::MAX
@@ -1213,22 +1279,22 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 None => raw,
             };
             out.push(DeductionReport {
-                clause: clause.id.name.clone(),
-                text: clause.text.value.clone(),
+                clause: &clause.id.name,
+                text: &clause.text.value,
                 shape: clause.deduction.shape(),
                 amount,
                 count,
-                unit: unit.map(str::to_owned),
+                unit,
                 unit_label: unit
                     .and_then(|u| self.rubric.unit(u))
-                    .map(|u| u.label.value.clone()),
+                    .map(|u| u.label.value.as_str()),
                 raw,
                 capped: amount < raw,
                 value,
                 entities: names.into_iter().map(str::to_owned).collect(),
                 note: joined(state.notes),
                 evidence: distinct(state.evidence),
-                owners: clause.owners.iter().map(|o| o.value.clone()).collect(),
+                owners: Names::new(&clause.owners),
             });
         }
         out
@@ -1236,17 +1302,13 @@ impl<'r, 'f> Evaluation<'r, 'f> {
 
     fn vetoes_report(
         &mut self,
-        items: &[ItemReport],
-        penalties: &[PenaltyReport],
-    ) -> Vec<VetoReport> {
+        items: &[ItemReport<'r>],
+        penalties: &[PenaltyReport<'r>],
+    ) -> Vec<VetoReport<'r>> {
         let rubric = self.rubric;
         let mut out = Vec::new();
         for (v, veto) in rubric.vetoes.iter().enumerate() {
-            let state = self
-                .vetoes
-                .get_mut(v)
-                .map(std::mem::take)
-                .unwrap_or_default();
+            let state = self.vetoes.take(v).unwrap_or_default();
             let mut clauses = Vec::new();
             for reference in &veto.when {
                 let deductions = match rubric.target(reference.item.as_str()) {
@@ -1259,18 +1321,20 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                         .any(|d| d.clause == reference.clause.name && !d.amount.is_zero())
                 });
                 if deducted {
-                    clauses.push(format!("{}/{}", reference.item.name, reference.clause.name));
+                    clauses.push(ClausePath {
+                        item: &reference.item.name,
+                        clause: &reference.clause.name,
+                    });
                 }
             }
             if state.by_finding || !clauses.is_empty() {
                 out.push(VetoReport {
-                    id: veto.id.name.clone(),
-                    text: veto.text.value.clone(),
-                    at_most: veto.at_most.name.clone(),
+                    id: &veto.id.name,
+                    text: &veto.text.value,
+                    at_most: &veto.at_most.name,
                     at_most_label: rubric
                         .grade(&veto.at_most.name)
-                        .map(|g| g.label.value.clone())
-                        .unwrap_or_default(),
+                        .map_or("", |g| g.label.value.as_str()),
                     by_finding: state.by_finding,
                     clauses,
                     notes: distinct(state.notes),
@@ -1281,7 +1345,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
         out
     }
 
-    fn grade(&self, score: Decimal, vetoes: &[VetoReport]) -> Option<GradeResult> {
+    fn grade(&self, score: Decimal, vetoes: &[VetoReport<'r>]) -> Option<GradeResult<'r>> {
         let grades = &self.rubric.grades;
         let last = grades.len().checked_sub(1)?;
         let by_score = grades
@@ -1291,87 +1355,82 @@ impl<'r, 'f> Evaluation<'r, 'f> {
         let mut rank = by_score;
         let mut capped_by = Vec::new();
         for veto in vetoes {
-            if let Some(limit) = self.rubric.grade_rank(&veto.at_most) {
+            if let Some(limit) = self.rubric.grade_rank(veto.at_most) {
                 if limit > by_score {
-                    capped_by.push(veto.id.clone());
+                    capped_by.push(veto.id);
                     rank = rank.max(limit);
                 }
             }
         }
         let grade = grades.get(rank)?;
+        let by_score = grades.get(by_score);
         Some(GradeResult {
-            id: grade.id.name.clone(),
-            label: grade.label.value.clone(),
-            by_score: grades
-                .get(by_score)
-                .map(|g| g.id.name.clone())
-                .unwrap_or_default(),
-            by_score_label: grades
-                .get(by_score)
-                .map(|g| g.label.value.clone())
-                .unwrap_or_default(),
+            id: &grade.id.name,
+            label: &grade.label.value,
+            by_score: by_score.map_or("", |g| g.id.name.as_str()),
+            by_score_label: by_score.map_or("", |g| g.label.value.as_str()),
             capped_by,
         })
     }
 }
 
-/// Points lost per owner (rule 9). Owners are kept in the order the rubric
-/// first names them (an item's owners, then its clauses' owners, item by
-/// item, then penalty clause owners), never the findings' order, so that
-/// equal losses are listed in rubric order.
-#[derive(Default)]
-struct Owners {
-    index: HashMap<String, usize>,
-    losses: Vec<OwnerLoss>,
+/// Points lost per owner (rule 9). Owners are known by their rank (see
+/// [`Rubric::owner_rank`], computed once per rubric), so charging looks no
+/// name up, and equal losses come in the order the rubric first names the
+/// owners, never in the findings' order. Only owners that lose points get
+/// an entry.
+struct Owners<'r> {
+    /// Owner rank → 1 + position in `losses`; 0 for an owner not charged yet.
+    by_rank: Vec<usize>,
+    /// With the owner's rank.
+    losses: Vec<(usize, OwnerLoss<'r>)>,
 }
 
-impl Owners {
-    fn in_rubric_order(rubric: &Rubric) -> Owners {
-        let mut owners = Owners::default();
-        for item in &rubric.items {
-            for owner in &item.owners {
-                owners.slot(&owner.value);
-            }
-            for clause in &item.clauses {
-                for owner in &clause.owners {
-                    owners.slot(&owner.value);
-                }
-            }
-        }
-        for penalty in &rubric.penalties {
-            for clause in &penalty.clauses {
-                for owner in &clause.owners {
-                    owners.slot(&owner.value);
-                }
-            }
-        }
-        owners
-    }
-
-    fn slot(&mut self, owner: &str) -> usize {
-        match self.index.get(owner) {
-            Some(&slot) => slot,
-            None => {
-                self.index.insert(owner.to_owned(), self.losses.len());
-                self.losses.push(OwnerLoss {
-                    owner: owner.to_owned(),
-                    lost: Decimal::ZERO,
-                    items: Vec::new(),
-                });
-                self.losses.len() - 1
-            }
+impl<'r> Owners<'r> {
+    fn new(rubric: &Rubric) -> Owners<'r> {
+        Owners {
+            by_rank: vec![0; rubric.owner_count()],
+            losses: Vec::new(),
         }
     }
 
-    fn charge(&mut self, owner: &str, item: &str, amount: Decimal) {
+    fn charge(&mut self, owner: &'r str, rank: usize, item: &'r str, amount: Decimal) {
         if amount <= Decimal::ZERO {
             return;
         }
-        let slot = self.slot(owner);
-        if let Some(loss) = self.losses.get_mut(slot) {
+        let Some(slot) = self.by_rank.get_mut(rank) else {
+            return;
+        };
+        if *slot == 0 {
+            self.losses.push((
+                rank,
+                OwnerLoss {
+                    owner,
+                    lost: Decimal::ZERO,
+                    items: Vec::new(),
+                },
+            ));
+            *slot = self.losses.len();
+        }
+        let at = *slot - 1;
+        if let Some((_, loss)) = self.losses.get_mut(at) {
             loss.lost = loss.lost.saturating_add(amount);
-            if loss.items.last().map(String::as_str) != Some(item) {
-                loss.items.push(item.to_owned());
+            if loss.items.last() != Some(&item) {
+                loss.items.push(item);
+            }
+        }
+    }
+
+    /// Charges each distinct owner of a list once; `ranks` are the ranks of
+    /// `owners`, position by position.
+    fn charge_each(&mut self, owners: Names<'r>, ranks: &[usize], item: &'r str, amount: Decimal) {
+        if amount <= Decimal::ZERO {
+            return;
+        }
+        for (k, (owner, &rank)) in owners.iter().zip(ranks).enumerate() {
+            let named_before = ranks.get(..k).is_some_and(|before| before.contains(&rank));
+            if !named_before {
+                self.charge(owner, rank, item, amount);
             }
         }
     }
@@ -1379,99 +1438,104 @@ impl Owners {
     /// Clauses with their own owners are charged first, in rubric order, each
     /// with its deduction but never more than what is left of `deducted`
     /// (the points actually taken after the cap). Returns what they took.
+    /// `deductions` are in the order of `clauses`; `ranks` holds the owner
+    /// ranks of the item or penalty.
     fn charge_clauses(
         &mut self,
-        item: &str,
-        clauses: &[Clause],
-        deductions: &[DeductionReport],
+        item: &'r str,
+        clauses: &'r [Clause],
+        ranks: Option<&OwnerRanks>,
+        deductions: &[DeductionReport<'r>],
         deducted: Decimal,
     ) -> Decimal {
         let mut left = deducted;
+        // Both lists are in rubric order: one walk finds every clause.
+        let mut rest = clauses.iter().enumerate();
         for d in deductions {
-            let Some(clause) = clauses.iter().find(|c| c.id.name == d.clause) else {
-                continue;
+            let Some((c, clause)) = rest.find(|(_, c)| c.id.name == d.clause) else {
+                break;
             };
             if clause.owners.is_empty() {
                 continue;
             }
             let take = d.amount.min(left);
             left -= take;
-            let mut seen: Vec<&str> = Vec::with_capacity(clause.owners.len());
-            for owner in &clause.owners {
-                if !seen.contains(&owner.as_str()) {
-                    seen.push(owner.as_str());
-                    self.charge(owner.as_str(), item, take);
-                }
-            }
+            let clause_ranks = ranks
+                .and_then(|r| r.clauses.get(c))
+                .map_or(&[][..], Vec::as_slice);
+            self.charge_each(Names::new(&clause.owners), clause_ranks, item, take);
         }
         deducted - left
     }
 
     /// The item's owners take what it lost (W − score) less what its
     /// clause owners took.
+    #[allow(clippy::too_many_arguments)]
     fn charge_item(
         &mut self,
-        item: &str,
-        owners: &[String],
-        clauses: &[Clause],
-        deductions: &[DeductionReport],
+        item: &'r str,
+        owners: Names<'r>,
+        clauses: &'r [Clause],
+        ranks: Option<&OwnerRanks>,
+        deductions: &[DeductionReport<'r>],
         deducted: Decimal,
         lost: Decimal,
     ) {
-        let by_clauses = self.charge_clauses(item, clauses, deductions, deducted);
+        let by_clauses = self.charge_clauses(item, clauses, ranks, deductions, deducted);
         let rest = lost.saturating_sub(by_clauses);
-        let mut seen: Vec<&str> = Vec::with_capacity(owners.len());
-        for owner in owners {
-            if !seen.contains(&owner.as_str()) {
-                seen.push(owner.as_str());
-                self.charge(owner, item, rest);
-            }
-        }
+        let item_ranks = ranks.map_or(&[][..], |r| r.owners.as_slice());
+        self.charge_each(owners, item_ranks, item, rest);
     }
 
-    fn finish(self) -> Vec<OwnerLoss> {
+    fn finish(self) -> Vec<OwnerLoss<'r>> {
         let mut losses = self.losses;
-        // Owners registered up front but never charged lost nothing.
-        losses.retain(|loss| loss.lost > Decimal::ZERO);
-        // Stable: equal losses keep rubric order.
-        losses.sort_by_key(|loss| std::cmp::Reverse(loss.lost));
-        for loss in &mut losses {
-            loss.lost = loss.lost.normalize();
-        }
+        // Ranks are distinct, so the order is total: equal losses in rubric order.
+        losses.sort_unstable_by(|(rank_a, a), (rank_b, b)| {
+            b.lost.cmp(&a.lost).then(rank_a.cmp(rank_b))
+        });
         losses
+            .into_iter()
+            .map(|(_, mut loss)| {
+                loss.lost = loss.lost.normalize();
+                loss
+            })
+            .collect()
     }
 }
 
-/// Points per named entity, before caps (rule 9).
+/// Points per named entity, before caps (rule 9): one record per name and
+/// clause, grouped by name at the end (no table keyed by name).
 #[derive(Default)]
-struct Entities {
-    index: HashMap<String, usize>,
-    losses: Vec<EntityLoss>,
+struct Entities<'r, 'f> {
+    /// Name, position of the record, amount, clause.
+    named: Vec<(&'f str, usize, Decimal, ClausePath<'r>)>,
 }
 
-impl Entities {
-    fn add(&mut self, name: &str, amount: Decimal, clause: &str) {
-        let slot = match self.index.get(name) {
-            Some(&slot) => slot,
-            None => {
-                self.index.insert(name.to_owned(), self.losses.len());
-                self.losses.push(EntityLoss {
-                    entity: name.to_owned(),
-                    amount: Decimal::ZERO,
-                    clauses: Vec::new(),
-                });
-                self.losses.len() - 1
-            }
-        };
-        if let Some(loss) = self.losses.get_mut(slot) {
-            loss.amount = loss.amount.saturating_add(amount);
-            loss.clauses.push(clause.to_owned());
-        }
+impl<'r, 'f> Entities<'r, 'f> {
+    fn add(&mut self, name: &'f str, amount: Decimal, clause: ClausePath<'r>) {
+        self.named.push((name, self.named.len(), amount, clause));
     }
 
-    fn finish(self) -> EntityAttribution {
-        let mut entities = self.losses;
-        entities.sort_by(|a, b| {
+    fn finish(self) -> EntityAttribution<'r> {
+        let mut named = self.named;
+        // By name, then by position: each name's clauses stay in rubric order.
+        named.sort_unstable_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(&b.1)));
+        let mut entities: Vec<EntityLoss<'r>> = Vec::new();
+        for (name, _, amount, clause) in named {
+            match entities.last_mut() {
+                Some(last) if last.entity == name => {
+                    last.amount = last.amount.saturating_add(amount);
+                    last.clauses.push(clause);
+                }
+                _ => entities.push(EntityLoss {
+                    entity: name.to_owned(),
+                    amount,
+                    clauses: vec![clause],
+                }),
+            }
+        }
+        // Names are distinct after grouping, so the order is total.
+        entities.sort_unstable_by(|a, b| {
             b.amount
                 .cmp(&a.amount)
                 .then_with(|| a.entity.cmp(&b.entity))

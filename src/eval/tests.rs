@@ -99,18 +99,19 @@ const SPEC_FINDINGS: &str = r#"{
   ]
 }"#;
 
-fn evaluate(r: &Rubric, json: &str) -> Result<Report, Vec<String>> {
+fn evaluate<'r>(r: &'r Rubric, json: &str) -> Result<Report<'r>, Vec<String>> {
     r.evaluate_json(json, &Options::default())
         .map_err(|e| e.iter().map(ToString::to_string).collect())
 }
 
-fn item_of<'a>(report: &'a Report, id: &str) -> &'a ItemReport {
+fn item_of<'a>(report: &'a Report<'_>, id: &str) -> &'a ItemReport<'a> {
     report.items.iter().find(|i| i.id == id).unwrap()
 }
 
 #[test]
 fn worked_example() {
-    let report = evaluate(&spec_rubric(), SPEC_FINDINGS).unwrap();
+    let rubric = spec_rubric();
+    let report = evaluate(&rubric, SPEC_FINDINGS).unwrap();
     assert_eq!(report.score.to_string(), "20.50");
     assert_eq!(report.score_exact.to_string(), "20.5");
     assert_eq!(report.raw, d("21.5"));
@@ -123,15 +124,15 @@ fn worked_example() {
     assert_eq!(item_of(&report, "9.1").score, Some(d("17.5")));
     assert_eq!(report.penalized, d("1"));
     let grade = report.grade.as_ref().unwrap();
-    assert_eq!((grade.id.as_str(), grade.label.as_str()), ("pass", "合格"));
+    assert_eq!((grade.id, grade.label), ("pass", "合格"));
     assert!(grade.capped_by.is_empty());
-    let vetoes: Vec<_> = report.vetoes.iter().map(|v| v.id.as_str()).collect();
+    let vetoes: Vec<_> = report.vetoes.iter().map(|v| v.id).collect();
     assert_eq!(vetoes, ["formality", "inaction"]);
     assert_eq!(report.vetoes[1].clauses, ["2.1/a"]);
     let owners: Vec<_> = report
         .by_owner
         .iter()
-        .map(|o| (o.owner.as_str(), o.lost.to_string()))
+        .map(|o| (o.owner, o.lost.to_string()))
         .collect();
     assert_eq!(
         owners,
@@ -160,7 +161,8 @@ fn worked_example_not_applicable() {
         )
         .replace(r#"{"item": "10.2", "clause": "g", "amount": "0.5"},"#, "")
         .replace(r#"{"item": "10.2", "clause": "h", "value": "42%"},"#, "");
-    let report = evaluate(&spec_rubric(), &json).unwrap();
+    let rubric = spec_rubric();
+    let report = evaluate(&rubric, &json).unwrap();
     assert_eq!(report.raw, d("17.5"));
     assert_eq!(report.applicable_weight, d("24"));
     assert_eq!(report.scaled, d("21.875"));
@@ -188,13 +190,11 @@ fn veto_caps_grade() {
     let json = r#"{"subject":"s","findings":[
         {"item":"9.1","external":"daily","score":15},
         {"item":"2.1","clause":"b","count":1}]}"#;
-    let report = evaluate(&spec_rubric(), json).unwrap();
+    let rubric = spec_rubric();
+    let report = evaluate(&rubric, json).unwrap();
     assert_eq!(report.score.to_string(), "28.00");
     let grade = report.grade.unwrap();
-    assert_eq!(
-        (grade.id.as_str(), grade.by_score.as_str()),
-        ("good", "excellent")
-    );
+    assert_eq!((grade.id, grade.by_score), ("good", "excellent"));
     assert_eq!(grade.capped_by, ["inaction"]);
 }
 
@@ -206,7 +206,8 @@ fn once_count_zero_and_repeats() {
         {"item":"2.1","clause":"b"},
         {"item":"2.1","clause":"b","count":2},
         {"item":"2.1","clause":"c","entities":["甲","甲","乙"]}]}"#;
-    let report = evaluate(&spec_rubric(), json).unwrap();
+    let rubric = spec_rubric();
+    let report = evaluate(&rubric, json).unwrap();
     let i = item_of(&report, "2.1");
     assert_eq!(i.deductions[0].amount, d("0"));
     assert_eq!(i.deductions[1].amount, d("2"));
@@ -362,7 +363,7 @@ fn clause_owners_are_charged_first_under_the_item_cap() {
     let owners: Vec<_> = report
         .by_owner
         .iter()
-        .map(|o| (o.owner.as_str(), o.lost.to_string()))
+        .map(|o| (o.owner, o.lost.to_string()))
         .collect();
     assert_eq!(
         owners,
@@ -412,7 +413,8 @@ fn builder_matches_json() {
 
 #[test]
 fn renderings_show_the_facts() {
-    let report = evaluate(&spec_rubric(), SPEC_FINDINGS).unwrap();
+    let rubric = spec_rubric();
+    let report = evaluate(&rubric, SPEC_FINDINGS).unwrap();
     let text = report.to_text();
     let markdown = report.to_markdown();
     if std::env::var_os("SHOW").is_some() {
@@ -445,7 +447,7 @@ fn renderings_show_the_facts() {
         .collect();
     assert!(ends.windows(2).skip(1).all(|w| w[0] == w[1]), "{owners:#?}");
     let mut with_pipe = report.clone();
-    with_pipe.items[0].title = "a|b".into();
+    with_pipe.items[0].title = "a|b";
     assert!(with_pipe.to_markdown().contains("a\\|b"));
 }
 
@@ -466,7 +468,7 @@ fn equal_losses_are_listed_as_the_rubric_names_their_owners() {
         r#"{"findings":[{"item":"1","clause":"a"},{"item":"1","clause":"b"}]}"#,
     )
     .unwrap();
-    let owners: Vec<_> = report.by_owner.iter().map(|o| o.owner.as_str()).collect();
+    let owners: Vec<_> = report.by_owner.iter().map(|o| o.owner).collect();
     assert_eq!(owners, ["item owner", "clause owner"]);
 }
 

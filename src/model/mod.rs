@@ -408,6 +408,26 @@ pub struct Rubric {
     unit_index: HashMap<String, usize>,
     grade_index: HashMap<String, usize>,
     veto_index: HashMap<String, usize>,
+    /// Each owner's position in the order the rubric first names it (an
+    /// item's owners, then its clauses' owners, item by item, then the
+    /// owners of penalty clauses): the order of equal losses in reports.
+    owner_rank: HashMap<String, usize>,
+    /// The ranks of every item's owner lists, so evaluation charges owners
+    /// without looking names up.
+    item_owner_ranks: Vec<OwnerRanks>,
+    /// The same for penalties (whose own owners are not ranked: evaluation
+    /// does not charge them).
+    penalty_owner_ranks: Vec<OwnerRanks>,
+}
+
+/// The owner ranks (see [`Rubric::owner_rank`]) of an item's or penalty's
+/// owner lists, position by position.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct OwnerRanks {
+    /// Of the item's `owners`; empty for a penalty.
+    pub(crate) owners: Vec<usize>,
+    /// Of each clause's `owners`, clause by clause.
+    pub(crate) clauses: Vec<Vec<usize>>,
 }
 
 /// The parts a [`Rubric`] is made of, for [`Rubric::new`].
@@ -498,6 +518,36 @@ impl Rubric {
         let unit_index = index(&units, |u| &u.id.name);
         let grade_index = index(&grades, |g| &g.id.name);
         let veto_index = index(&vetoes, |v| &v.id.name);
+        let mut owner_rank: HashMap<String, usize> = HashMap::new();
+        let mut ranks = |owners: &[Text]| -> Vec<usize> {
+            let mut out = Vec::with_capacity(owners.len());
+            for owner in owners {
+                let rank = match owner_rank.get(owner.as_str()) {
+                    Some(&rank) => rank,
+                    None => {
+                        let rank = owner_rank.len();
+                        owner_rank.insert(owner.value.clone(), rank);
+                        rank
+                    }
+                };
+                out.push(rank);
+            }
+            out
+        };
+        let item_owner_ranks: Vec<OwnerRanks> = items
+            .iter()
+            .map(|item| OwnerRanks {
+                owners: ranks(&item.owners),
+                clauses: item.clauses.iter().map(|c| ranks(&c.owners)).collect(),
+            })
+            .collect();
+        let penalty_owner_ranks: Vec<OwnerRanks> = penalties
+            .iter()
+            .map(|penalty| OwnerRanks {
+                owners: Vec::new(),
+                clauses: penalty.clauses.iter().map(|c| ranks(&c.owners)).collect(),
+            })
+            .collect();
         Rubric {
             title,
             version,
@@ -517,6 +567,9 @@ impl Rubric {
             unit_index,
             grade_index,
             veto_index,
+            owner_rank,
+            item_owner_ranks,
+            penalty_owner_ranks,
         }
     }
 
@@ -614,6 +667,24 @@ impl Rubric {
     /// The veto with this id.
     pub fn veto(&self, id: &str) -> Option<&Veto> {
         self.vetoes.get(*self.veto_index.get(id)?)
+    }
+    /// The position of an owner (责任单位) in the order the rubric first
+    /// names them: an item's owners, then its clauses' owners, item by item,
+    /// then the owners of penalty clauses. `None` for a name no item,
+    /// clause or penalty gives.
+    pub fn owner_rank(&self, owner: &str) -> Option<usize> {
+        self.owner_rank.get(owner).copied()
+    }
+    /// How many distinct owners the rubric ranks.
+    pub(crate) fn owner_count(&self) -> usize {
+        self.owner_rank.len()
+    }
+    /// The owner ranks of an item's or penalty's owner lists.
+    pub(crate) fn owner_ranks(&self, target: Target) -> Option<&OwnerRanks> {
+        match target {
+            Target::Item(i) => self.item_owner_ranks.get(i),
+            Target::Penalty(p) => self.penalty_owner_ranks.get(p),
+        }
     }
     /// The section an item stands in.
     pub fn section_of(&self, item: &Item) -> Option<&Section> {

@@ -7,7 +7,10 @@
 //! markup: `\`, `|`, `*`, `_` and backquotes get a backslash, `<` becomes
 //! `&lt;`, and a line break inside a cell becomes `<br>`.
 
-use super::{checked_without_deduction, counted, plain, readable, DeductionReport, Report, Status};
+use super::{
+    checked_without_deduction, counted, joined_paths, plain, readable, DeductionReport, Report,
+    Status,
+};
 use std::fmt::Write;
 
 /// User text made safe for a Markdown table cell or heading.
@@ -63,7 +66,7 @@ pub(super) fn render(report: &Report) -> String {
         escape(&report.subject)
     };
     let _ = writeln!(out, "# {subject}: score report\n");
-    let _ = write!(out, "Rubric: {}", escape(&report.rubric.title));
+    let _ = write!(out, "Rubric: {}", escape(report.rubric.title));
     if let Some(v) = &report.rubric.version {
         let _ = write!(out, " ({})", escape(v));
     }
@@ -98,14 +101,14 @@ fn summary(report: &Report, out: &mut String) {
         let _ = write!(
             out,
             " · **Grade: {} ({})**",
-            escape(&grade.label),
-            escape(&grade.id)
+            escape(grade.label),
+            escape(grade.id)
         );
     }
     let vetoes: Vec<String> = report
         .vetoes
         .iter()
-        .map(|v| format!("{} (at most {})", escape(&v.id), escape(&v.at_most_label)))
+        .map(|v| format!("{} (at most {})", escape(v.id), escape(v.at_most_label)))
         .collect();
     if vetoes.is_empty() {
         out.push_str(" · Vetoes: none");
@@ -117,10 +120,10 @@ fn summary(report: &Report, out: &mut String) {
         let _ = writeln!(
             out,
             "The score alone earns {} ({}); veto {} holds the grade at {}.\n",
-            escape(&grade.by_score_label),
-            escape(&grade.by_score),
+            escape(grade.by_score_label),
+            escape(grade.by_score),
             escape(&grade.capped_by.join(", ")),
-            escape(&grade.label)
+            escape(grade.label)
         );
     }
     let _ = write!(
@@ -177,7 +180,7 @@ fn items(report: &Report, out: &mut String) {
             }
             let mut line = format!(
                 "external {}: {} of {}",
-                escape(&e.id),
+                escape(e.id),
                 plain(s),
                 plain(e.weight)
             );
@@ -198,8 +201,8 @@ fn items(report: &Report, out: &mut String) {
         row(
             out,
             &[
-                escape(&item.id),
-                escape(&item.title),
+                escape(item.id),
+                escape(item.title),
                 plain(item.weight),
                 score,
                 lines.join("<br>"),
@@ -221,8 +224,8 @@ fn items(report: &Report, out: &mut String) {
 fn deduction(d: &DeductionReport) -> String {
     let mut text = format!(
         "{} {}: −{}",
-        escape(&d.clause),
-        escape(&d.text),
+        escape(d.clause),
+        escape(d.text),
         plain(d.amount)
     );
     let mut details = Vec::new();
@@ -270,8 +273,8 @@ fn penalties(report: &Report, out: &mut String) {
         row(
             out,
             &[
-                escape(&p.id),
-                escape(&p.title),
+                escape(p.id),
+                escape(p.title),
                 p.cap.map(plain).unwrap_or_else(|| "none".into()),
                 plain(p.deducted),
                 lines.join("<br>"),
@@ -291,7 +294,7 @@ fn vetoes(report: &Report, out: &mut String) {
         &[false; 5],
     );
     for v in &report.vetoes {
-        let mut by = v.clauses.clone();
+        let mut by: Vec<String> = v.clauses.iter().map(ToString::to_string).collect();
         if v.by_finding {
             by.insert(0, "finding".to_owned());
         }
@@ -299,10 +302,10 @@ fn vetoes(report: &Report, out: &mut String) {
         row(
             out,
             &[
-                escape(&v.id),
-                format!("{} ({})", escape(&v.at_most_label), escape(&v.at_most)),
+                escape(v.id),
+                format!("{} ({})", escape(v.at_most_label), escape(v.at_most)),
                 escape(&by.join(", ")),
-                escape(&v.text),
+                escape(v.text),
                 notes.join("<br>"),
             ],
         );
@@ -321,7 +324,7 @@ fn owners(report: &Report, out: &mut String) {
     for o in &report.by_owner {
         row(
             out,
-            &[escape(&o.owner), plain(o.lost), escape(&o.items.join(", "))],
+            &[escape(o.owner), plain(o.lost), escape(&o.items.join(", "))],
         );
     }
 }
@@ -341,7 +344,7 @@ fn entities(report: &Report, out: &mut String) {
             &[
                 escape(&e.entity),
                 plain(e.amount),
-                escape(&e.clauses.join(", ")),
+                escape(&joined_paths(&e.clauses)),
             ],
         );
     }

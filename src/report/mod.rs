@@ -6,6 +6,13 @@
 //! contract other tools read: decimals are strings, keys come in a fixed
 //! order, and lists are in rubric order (names sorted), so equal inputs give
 //! byte-identical output whatever the order of the findings.
+//!
+//! A report borrows what the rubric says (ids, titles, clause texts, owners,
+//! labels) for the rubric's lifetime `'r` instead of copying it, so that
+//! scoring an inspection costs what its findings cost, not what the rubric
+//! weighs. What the findings say (subject, notes, evidence, entity names) is
+//! owned. Decimals stay [`Decimal`]s; they are written out only by the
+//! renderings.
 
 mod markdown;
 mod text;
@@ -13,17 +20,20 @@ mod width;
 
 pub use width::display_width;
 
+use crate::model::Text;
 use rust_decimal::Decimal;
+use serde::ser::SerializeSeq;
 use serde::{Serialize, Serializer};
+use std::fmt;
 
 /// The result of evaluating one inspection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
-pub struct Report {
+pub struct Report<'r> {
     /// Who was inspected.
     pub subject: String,
     /// Which rubric scored it.
-    pub rubric: RubricInfo,
+    pub rubric: RubricInfo<'r>,
     /// The final score rounded to the rubric's `rounding` decimals, written
     /// with exactly that many decimals (`"20.50"`).
     #[serde(serialize_with = "as_written")]
@@ -49,43 +59,43 @@ pub struct Report {
     #[serde(serialize_with = "normalized")]
     pub penalized: Decimal,
     /// The grade; `None` when the rubric declares no grades.
-    pub grade: Option<GradeResult>,
+    pub grade: Option<GradeResult<'r>>,
     /// Every item, in rubric order.
-    pub items: Vec<ItemReport>,
+    pub items: Vec<ItemReport<'r>>,
     /// Every penalty, in rubric order.
-    pub penalties: Vec<PenaltyReport>,
+    pub penalties: Vec<PenaltyReport<'r>>,
     /// The triggered vetoes, in rubric order.
-    pub vetoes: Vec<VetoReport>,
+    pub vetoes: Vec<VetoReport<'r>>,
     /// Points lost per owner (责任单位), largest first.
-    pub by_owner: Vec<OwnerLoss>,
+    pub by_owner: Vec<OwnerLoss<'r>>,
     /// Points caused per named entity, before any cap.
-    pub by_entity: EntityAttribution,
+    pub by_entity: EntityAttribution<'r>,
     /// Things worth a second look that did not stop the evaluation.
     pub warnings: Vec<Warning>,
 }
 
 /// The rubric a report was made with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RubricInfo {
+pub struct RubricInfo<'r> {
     /// Its title.
-    pub title: String,
+    pub title: &'r str,
     /// Its version, when declared.
-    pub version: Option<String>,
+    pub version: Option<&'r str>,
 }
 
 /// The grade earned, after vetoes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct GradeResult {
+pub struct GradeResult<'r> {
     /// The grade's id.
-    pub id: String,
+    pub id: &'r str,
     /// What people call it.
-    pub label: String,
+    pub label: &'r str,
     /// The grade the score alone would earn.
-    pub by_score: String,
+    pub by_score: &'r str,
     /// What people call that grade.
-    pub by_score_label: String,
+    pub by_score_label: &'r str,
     /// The triggered vetoes that lowered the grade below `by_score`.
-    pub capped_by: Vec<String>,
+    pub capped_by: Vec<&'r str>,
 }
 
 /// Whether an item counted.
@@ -100,11 +110,11 @@ pub enum Status {
 
 /// One item's result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ItemReport {
+pub struct ItemReport<'r> {
     /// The item's id.
-    pub id: String,
+    pub id: &'r str,
     /// Its title.
-    pub title: String,
+    pub title: &'r str,
     /// W.
     #[serde(serialize_with = "normalized")]
     pub weight: Decimal,
@@ -126,21 +136,21 @@ pub struct ItemReport {
     /// True when the item's cap cut the clauses' deductions (D > W − E).
     pub capped: bool,
     /// The item's owners.
-    pub owners: Vec<String>,
+    pub owners: Names<'r>,
     /// The clauses that findings named, in rubric order (also those that
     /// deducted nothing, such as `count: 0`).
-    pub deductions: Vec<DeductionReport>,
+    pub deductions: Vec<DeductionReport<'r>>,
     /// Every external part, in rubric order.
-    pub externals: Vec<ExternalReport>,
+    pub externals: Vec<ExternalReport<'r>>,
 }
 
 /// What one clause deducted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DeductionReport {
+pub struct DeductionReport<'r> {
     /// The clause id.
-    pub clause: String,
+    pub clause: &'r str,
     /// The clause's text.
-    pub text: String,
+    pub text: &'r str,
     /// `once`, `per`, `discretionary` or `threshold`.
     pub shape: &'static str,
     /// The deduction after the clause's own cap (before the item's cap).
@@ -149,9 +159,9 @@ pub struct DeductionReport {
     /// For `per` clauses, n; for once clauses, how many times it was found.
     pub count: Option<u64>,
     /// The id of the unit counted (`per` clauses).
-    pub unit: Option<String>,
+    pub unit: Option<&'r str>,
     /// The unit's measure word (`人`, `家`, `次`).
-    pub unit_label: Option<String>,
+    pub unit_label: Option<&'r str>,
     /// The deduction before the clause's cap.
     #[serde(serialize_with = "normalized")]
     pub raw: Decimal,
@@ -167,16 +177,16 @@ pub struct DeductionReport {
     /// The distinct pieces of evidence, sorted.
     pub evidence: Vec<String>,
     /// Owners that answer for this clause instead of the item's owners.
-    pub owners: Vec<String>,
+    pub owners: Names<'r>,
 }
 
 /// An external part's score.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ExternalReport {
+pub struct ExternalReport<'r> {
     /// The external id.
-    pub id: String,
+    pub id: &'r str,
     /// What is scored.
-    pub title: String,
+    pub title: &'r str,
     /// Its weight.
     #[serde(serialize_with = "normalized")]
     pub weight: Decimal,
@@ -193,11 +203,11 @@ pub struct ExternalReport {
 
 /// One penalty's result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PenaltyReport {
+pub struct PenaltyReport<'r> {
     /// The penalty id.
-    pub id: String,
+    pub id: &'r str,
     /// Its title.
-    pub title: String,
+    pub title: &'r str,
     /// Its header cap, if any.
     #[serde(serialize_with = "normalized_opt")]
     pub cap: Option<Decimal>,
@@ -210,24 +220,24 @@ pub struct PenaltyReport {
     /// True when its cap cut something.
     pub capped: bool,
     /// The clauses that findings named, in rubric order.
-    pub deductions: Vec<DeductionReport>,
+    pub deductions: Vec<DeductionReport<'r>>,
 }
 
 /// A triggered veto.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct VetoReport {
+pub struct VetoReport<'r> {
     /// The veto id.
-    pub id: String,
+    pub id: &'r str,
     /// What it is about.
-    pub text: String,
+    pub text: &'r str,
     /// The id of the best grade it allows.
-    pub at_most: String,
+    pub at_most: &'r str,
     /// What people call that grade.
-    pub at_most_label: String,
+    pub at_most_label: &'r str,
     /// True when a finding named the veto directly.
     pub by_finding: bool,
     /// The listed clauses (`ITEM/CLAUSE`) that deducted, in the veto's order.
-    pub clauses: Vec<String>,
+    pub clauses: Vec<ClausePath<'r>>,
     /// The distinct notes of the findings that named it, sorted.
     pub notes: Vec<String>,
     /// The distinct evidence of the findings that named it, sorted.
@@ -236,35 +246,35 @@ pub struct VetoReport {
 
 /// Points lost by one owner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct OwnerLoss {
+pub struct OwnerLoss<'r> {
     /// The owner (责任单位).
-    pub owner: String,
+    pub owner: &'r str,
     /// Points lost, summed over items (never split between owners).
     #[serde(serialize_with = "normalized")]
     pub lost: Decimal,
     /// The items and penalties whose lost points count for this owner, in rubric order.
-    pub items: Vec<String>,
+    pub items: Vec<&'r str>,
 }
 
 /// Attribution to named entities.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct EntityAttribution {
+pub struct EntityAttribution<'r> {
     /// Always true: the amounts are the per-unit amounts before any cap.
     pub before_caps: bool,
     /// Per entity, largest first.
-    pub entities: Vec<EntityLoss>,
+    pub entities: Vec<EntityLoss<'r>>,
 }
 
 /// Points caused by one named entity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct EntityLoss {
+pub struct EntityLoss<'r> {
     /// The name, as given in findings.
     pub entity: String,
     /// Σ of the per-unit amounts of the clauses that named it, before any cap.
     #[serde(serialize_with = "normalized")]
     pub amount: Decimal,
     /// The clauses that named it (`ITEM/CLAUSE`), in rubric order.
-    pub clauses: Vec<String>,
+    pub clauses: Vec<ClausePath<'r>>,
 }
 
 /// Something worth a second look that did not stop the evaluation.
@@ -277,16 +287,136 @@ pub struct Warning {
     pub message: String,
 }
 
-/// A deduction together with the item or penalty it belongs to.
-#[derive(Debug, Clone, Copy)]
-pub struct Located<'r> {
+/// A clause named by its item (or penalty) and its id; written `ITEM/CLAUSE`
+/// (`2.1/c`), also in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ClausePath<'r> {
     /// The item or penalty id.
     pub item: &'r str,
-    /// The deduction.
-    pub deduction: &'r DeductionReport,
+    /// The clause id.
+    pub clause: &'r str,
 }
 
-impl Report {
+impl fmt::Display for ClausePath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.item, self.clause)
+    }
+}
+
+impl Serialize for ClausePath<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl PartialEq<str> for ClausePath<'_> {
+    /// True when `other` is this clause written `ITEM/CLAUSE`.
+    fn eq(&self, other: &str) -> bool {
+        other
+            .strip_prefix(self.item)
+            .and_then(|rest| rest.strip_prefix('/'))
+            == Some(self.clause)
+    }
+}
+
+impl PartialEq<&str> for ClausePath<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        *self == **other
+    }
+}
+
+/// A list of names as the rubric writes them (owners), borrowed from the
+/// rubric. Reads like a list of `&str`; written in JSON as a list of strings.
+#[derive(Clone, Copy, Default)]
+pub struct Names<'r>(&'r [Text]);
+
+impl<'r> Names<'r> {
+    /// The names of `texts`.
+    pub fn new(texts: &'r [Text]) -> Names<'r> {
+        Names(texts)
+    }
+
+    /// The names, in rubric order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &'r str> + DoubleEndedIterator + 'r {
+        self.0.iter().map(Text::as_str)
+    }
+
+    /// How many names.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True when there is none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The name at `index`.
+    pub fn get(&self, index: usize) -> Option<&'r str> {
+        self.0.get(index).map(Text::as_str)
+    }
+
+    /// The names joined with `separator`.
+    pub fn join(&self, separator: &str) -> String {
+        self.iter().collect::<Vec<_>>().join(separator)
+    }
+}
+
+impl fmt::Debug for Names<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl PartialEq for Names<'_> {
+    /// Equal names; where the rubric wrote them does not matter.
+    fn eq(&self, other: &Names<'_>) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Names<'_> {}
+
+impl<S: AsRef<str>> PartialEq<[S]> for Names<'_> {
+    fn eq(&self, other: &[S]) -> bool {
+        self.iter().eq(other.iter().map(AsRef::as_ref))
+    }
+}
+
+impl<S: AsRef<str>, const N: usize> PartialEq<[S; N]> for Names<'_> {
+    fn eq(&self, other: &[S; N]) -> bool {
+        *self == other[..]
+    }
+}
+
+impl<'r> IntoIterator for Names<'r> {
+    type Item = &'r str;
+    type IntoIter = std::iter::Map<std::slice::Iter<'r, Text>, fn(&'r Text) -> &'r str>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(Text::as_str as fn(&'r Text) -> &'r str)
+    }
+}
+
+impl Serialize for Names<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.len()))?;
+        for name in self.iter() {
+            seq.serialize_element(name)?;
+        }
+        seq.end()
+    }
+}
+
+/// A deduction together with the item or penalty it belongs to.
+#[derive(Debug, Clone, Copy)]
+pub struct Located<'a> {
+    /// The item or penalty id.
+    pub item: &'a str,
+    /// The deduction.
+    pub deduction: &'a DeductionReport<'a>,
+}
+
+impl<'r> Report<'r> {
     /// The report as pretty-printed JSON (spec section 7).
     pub fn to_json(&self) -> String {
         // Serialising plain strings, numbers and lists cannot fail.
@@ -309,13 +439,13 @@ impl Report {
     pub fn deductions(&self) -> impl Iterator<Item = Located<'_>> {
         let items = self.items.iter().flat_map(|item| {
             item.deductions.iter().map(|d| Located {
-                item: &item.id,
+                item: item.id,
                 deduction: d,
             })
         });
         let penalties = self.penalties.iter().flat_map(|p| {
             p.deductions.iter().map(|d| Located {
-                item: &p.id,
+                item: p.id,
                 deduction: d,
             })
         });
@@ -359,9 +489,9 @@ pub(crate) fn readable(value: Decimal) -> String {
 }
 
 /// `count unit` with the unit's measure word (`2 人`), for people.
-pub(crate) fn counted(d: &DeductionReport) -> Option<String> {
+pub(crate) fn counted(d: &DeductionReport<'_>) -> Option<String> {
     let n = d.count?;
-    let unit = d.unit_label.as_deref().or(d.unit.as_deref())?;
+    let unit = d.unit_label.or(d.unit)?;
     Some(format!("{n} {unit}"))
 }
 
@@ -369,12 +499,21 @@ pub(crate) fn counted(d: &DeductionReport) -> Option<String> {
 /// deducted nothing (`count: 0`, a threshold not crossed, an amount of 0),
 /// in rubric order. The tables for people leave them out and list them here
 /// once, so that no finding disappears from a rendering.
-pub(crate) fn checked_without_deduction(report: &Report) -> Vec<String> {
+pub(crate) fn checked_without_deduction(report: &Report<'_>) -> Vec<String> {
     report
         .deductions()
         .filter(|d| d.deduction.amount.is_zero())
         .map(|d| format!("{}/{}", d.item, d.deduction.clause))
         .collect()
+}
+
+/// `ITEM/CLAUSE` references joined with `, `, for people.
+pub(crate) fn joined_paths(paths: &[ClausePath<'_>]) -> String {
+    paths
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn normalized<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {

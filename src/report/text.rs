@@ -8,7 +8,10 @@
 //! their row, so they never widen a column.
 
 use super::width::{display_width, pad, pad_left, truncate, wrap};
-use super::{checked_without_deduction, counted, plain, readable, DeductionReport, Report, Status};
+use super::{
+    checked_without_deduction, counted, joined_paths, plain, readable, DeductionReport, Report,
+    Status,
+};
 use std::fmt::Write;
 
 /// The widest line the text report writes, in display columns.
@@ -221,7 +224,7 @@ fn header(report: &Report, out: &mut String) {
     paragraph(out, subject, 0);
     match &report.rubric.version {
         Some(v) => paragraph(out, &format!("{} ({v})", report.rubric.title), 0),
-        None => paragraph(out, &report.rubric.title, 0),
+        None => paragraph(out, report.rubric.title, 0),
     }
     out.push('\n');
     let mut score = format!("score    {} of {}", report.score, plain(report.total));
@@ -244,7 +247,7 @@ fn header(report: &Report, out: &mut String) {
         paragraph(out, &line, 9);
     }
     if !report.vetoes.is_empty() {
-        let ids: Vec<&str> = report.vetoes.iter().map(|v| v.id.as_str()).collect();
+        let ids: Vec<&str> = report.vetoes.iter().map(|v| v.id).collect();
         paragraph(out, &format!("vetoes   {}", ids.join(", ")), 9);
     }
     let mut how = format!(
@@ -290,8 +293,8 @@ fn items(report: &Report, out: &mut String) {
             Status::NotApplicable => ("-".to_owned(), "not applicable"),
         };
         table.row(vec![
-            item.id.clone(),
-            item.title.clone(),
+            item.id.to_owned(),
+            item.title.to_owned(),
             plain(item.weight),
             score,
             plain(item.deducted),
@@ -312,7 +315,7 @@ fn items(report: &Report, out: &mut String) {
         for e in &item.externals {
             table.row(vec![
                 format!("  {}", e.id),
-                e.title.clone(),
+                e.title.to_owned(),
                 plain(e.weight),
                 e.score.map(plain).unwrap_or_else(|| "-".into()),
                 String::new(),
@@ -351,7 +354,7 @@ fn deduction(table: &mut Table, d: &DeductionReport, blank: usize) {
     if let Some(v) = d.value {
         detail = format!("value {}", plain(v));
     }
-    let mut cells = vec![format!("  {}", d.clause), d.text.clone()];
+    let mut cells = vec![format!("  {}", d.clause), d.text.to_owned()];
     cells.extend((0..blank).map(|_| String::new()));
     cells.push(format!("-{}", plain(d.amount)));
     cells.push(detail);
@@ -394,8 +397,8 @@ fn penalties(report: &Report, out: &mut String) {
     );
     for p in &report.penalties {
         table.row(vec![
-            p.id.clone(),
-            p.title.clone(),
+            p.id.to_owned(),
+            p.title.to_owned(),
             p.cap.map(plain).unwrap_or_else(|| "-".into()),
             plain(p.deducted),
             if p.capped { "capped" } else { "" }.to_owned(),
@@ -429,15 +432,15 @@ fn vetoes(report: &Report, out: &mut String) {
         None,
     );
     for v in &report.vetoes {
-        let mut by = v.clauses.clone();
+        let mut by: Vec<String> = v.clauses.iter().map(ToString::to_string).collect();
         if v.by_finding {
             by.insert(0, "finding".to_owned());
         }
         table.row(vec![
-            v.id.clone(),
-            v.at_most_label.clone(),
+            v.id.to_owned(),
+            v.at_most_label.to_owned(),
             by.join(", "),
-            v.text.clone(),
+            v.text.to_owned(),
         ]);
         for note in &v.notes {
             table.note(format!("note: {note}"));
@@ -459,7 +462,7 @@ fn owners(report: &Report, out: &mut String) {
         None,
     );
     for o in &report.by_owner {
-        table.row(vec![o.owner.clone(), plain(o.lost), o.items.join(", ")]);
+        table.row(vec![o.owner.to_owned(), plain(o.lost), o.items.join(", ")]);
     }
     table.render(out);
 }
@@ -481,7 +484,7 @@ fn entities(report: &Report, out: &mut String) {
         table.row(vec![
             e.entity.clone(),
             plain(e.amount),
-            e.clauses.join(", "),
+            joined_paths(&e.clauses),
         ]);
     }
     table.render(out);
