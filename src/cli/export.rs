@@ -52,13 +52,7 @@ pub fn run(args: Args) -> Outcome {
         return Outcome::Failure;
     };
     let text = match args.format {
-        Format::Json => {
-            // `to_string_pretty` only fails for maps with non-string keys.
-            let mut text =
-                serde_json::to_string_pretty(&export::to_json(&rubric)).unwrap_or_default();
-            text.push('\n');
-            text
-        }
+        Format::Json => export::to_json_pretty(&rubric),
         Format::Markdown => export::to_markdown(&rubric),
         Format::Csv => export::to_csv(&rubric),
     };
