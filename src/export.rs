@@ -27,7 +27,7 @@ pub fn to_json(rubric: &Rubric) -> Value {
 }
 
 /// [`to_json`] as indented text, with the keys in the order of spec
-/// section 7.1 (a [`Value`] sorts them), ending with a newline.
+/// section 7.1, ending with a newline.
 pub fn to_json_pretty(rubric: &Rubric) -> String {
     // Serializing plain structs of strings, numbers and lists cannot fail.
     let mut text = serde_json::to_string_pretty(&RubricJson::new(rubric)).unwrap_or_default();
