@@ -196,10 +196,12 @@ struct Slots<T> {
 }
 
 impl<T: Default> Slots<T> {
-    fn new(slots: usize) -> Slots<T> {
+    /// `slots` slots, of which at most `touched` are expected to be touched
+    /// (one per finding at most): room for their states is made at once.
+    fn new(slots: usize, touched: usize) -> Slots<T> {
         Slots {
             index: vec![0; slots],
-            states: Vec::new(),
+            states: Vec::with_capacity(touched.min(slots)),
         }
     }
 
@@ -380,16 +382,17 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             external_base.push(externals);
             externals += item.externals.len();
         }
+        let found = findings.findings.len();
         Evaluation {
             rubric,
             findings,
             options: *options,
             clause_base,
             external_base,
-            clauses: Slots::new(slots),
-            externals: Slots::new(externals),
-            items: Slots::new(rubric.items.len()),
-            vetoes: Slots::new(rubric.vetoes.len()),
+            clauses: Slots::new(slots, found),
+            externals: Slots::new(externals, found),
+            items: Slots::new(rubric.items.len(), 0),
+            vetoes: Slots::new(rubric.vetoes.len(), 0),
             errors: Vec::new(),
             warnings: Vec::new(),
             skip: Vec::new(),
@@ -607,7 +610,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             }
             let slot = self.clause_base.get(i).map_or(0, |b| b + c);
             if let Some(clause) = item.clauses.get(c) {
-                self.clause_finding(index, finding, id, clause, item.clause_weight(), slot);
+                self.clause_finding(index, finding, id, clause, rubric.clause_weight_of(i), slot);
             }
         } else if let Some(external_id) = finding.external.as_deref() {
             self.external_finding(index, finding, i, item, external_id, declared);
@@ -1075,7 +1078,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                     .collect(),
             };
         }
-        let clause_weight = item.clause_weight().max(Decimal::ZERO);
+        let clause_weight = self.rubric.clause_weight_of(i).max(Decimal::ZERO);
         let base = self.clause_base.get(i).copied().unwrap_or(0);
         let deductions = self.deductions(id, &item.clauses, base, clause_weight, entities);
         let sum = deductions
@@ -1407,7 +1410,9 @@ impl<'r> Owners<'r> {
                 OwnerLoss {
                     owner,
                     lost: Decimal::ZERO,
-                    items: Vec::new(),
+                    // An owner usually answers for several items: start
+                    // with room for some, not one by one.
+                    items: Vec::with_capacity(8),
                 },
             ));
             *slot = self.losses.len();
