@@ -24,7 +24,8 @@ use crate::model::{
 };
 use crate::report::{
     ClausePath, DeductionReport, EntityAttribution, EntityLoss, ExternalReport, GradeResult,
-    ItemReport, Names, OwnerLoss, PenaltyReport, Report, RubricInfo, Status, VetoReport, Warning,
+    ItemReport, Names, Noticed, OwnerLoss, PenaltyReport, Report, RubricInfo, Status, VetoReport,
+    Warnings,
 };
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -253,7 +254,7 @@ struct Evaluation<'r, 'f> {
     items: Slots<ItemState<'f>>,
     vetoes: Slots<VetoState<'f>>,
     errors: Vec<FindingError>,
-    warnings: Vec<Warning>,
+    warnings: Warnings<'r>,
     /// Positions of findings already refused for their form, left out here
     /// so that their problems are not reported twice (sorted).
     skip: Vec<usize>,
@@ -394,7 +395,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             items: Slots::new(rubric.items.len(), 0),
             vetoes: Slots::new(rubric.vetoes.len(), 0),
             errors: Vec::new(),
-            warnings: Vec::new(),
+            warnings: Warnings::default(),
             skip: Vec::new(),
         }
     }
@@ -1003,9 +1004,6 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             score_exact.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
         score.rescale(decimals);
         let grade = self.grade(score, &vetoes);
-        // Equal warnings are identical, so an unstable sort is deterministic.
-        self.warnings.sort_unstable();
-        self.warnings.dedup();
         Some(Report {
             subject: self.findings.subject.clone(),
             rubric: RubricInfo {
@@ -1042,12 +1040,9 @@ impl<'r, 'f> Evaluation<'r, 'f> {
         let item_owners = Names::new(&item.owners);
         if state.not_applicable.is_some() {
             if state.declarations > 1 {
-                self.warnings.push(Warning {
-                    at: id.to_owned(),
-                    message: format!(
-                        "item `{id}` is declared not applicable {} times",
-                        state.declarations
-                    ),
+                self.warnings.push(Noticed::DeclaredTimes {
+                    item: id,
+                    times: state.declarations,
                 });
             }
             return ItemReport {
@@ -1111,13 +1106,11 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 (None, Missing::Zero) => (Decimal::ZERO, Some("zero")),
             };
             if let Some(assumed) = assumed {
-                self.warnings.push(Warning {
-                    at: format!("{id}/{}", external.id.name),
-                    message: format!(
-                        "no score for external `{}` of item `{id}`; assumed {assumed} ({})",
-                        external.id.name,
-                        crate::report::plain(score)
-                    ),
+                self.warnings.push(Noticed::Assumed {
+                    item: id,
+                    external: &external.id.name,
+                    assumed,
+                    score,
                 });
             }
             external_scores = external_scores.saturating_add(score);
@@ -1194,11 +1187,9 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             names.dedup();
             if before != names.len() {
                 for name in repeated {
-                    self.warnings.push(Warning {
-                        at: reference.to_string(),
-                        message: format!(
-                            "`{name}` is named more than once for clause `{reference}`; counted once"
-                        ),
+                    self.warnings.push(Noticed::NamedTwice {
+                        clause: reference,
+                        name: name.to_owned(),
                     });
                 }
             }
@@ -1207,13 +1198,10 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 Deduction::Once { amount, .. } => {
                     let found = state.times >= 1;
                     if state.times > 1 {
-                        self.warnings.push(Warning {
-                            at: reference.to_string(),
-                            message: format!(
-                                "clause `{reference}` deducts once but was found {} times; it deducts {} once",
-                                state.times,
-                                amount.value.normalize()
-                            ),
+                        self.warnings.push(Noticed::OnceFoundTimes {
+                            clause: reference,
+                            times: state.times,
+                            amount: amount.value,
                         });
                     }
                     let raw = if found { amount.value } else { Decimal::ZERO };
@@ -1221,12 +1209,9 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 }
                 Deduction::All { .. } => {
                     if state.times > 1 {
-                        self.warnings.push(Warning {
-                            at: reference.to_string(),
-                            message: format!(
-                                "clause `{reference}` deducts everything once but was found {} times",
-                                state.times
-                            ),
+                        self.warnings.push(Noticed::AllFoundTimes {
+                            clause: reference,
+                            times: state.times,
                         });
                     }
                     let raw = if state.times >= 1 {
