@@ -949,7 +949,10 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             let raw_sum = deductions
                 .iter()
                 .fold(Decimal::ZERO, |sum, d| sum.saturating_add(d.amount));
-            let deducted = penalty.cap.map_or(raw_sum, |cap| raw_sum.min(cap.value));
+            let (deducted, capped) = match penalty.cap {
+                Some(cap) if raw_sum > cap.value => (cap.value, true),
+                _ => (raw_sum, false),
+            };
             owners.charge_clauses(
                 &penalty.id.name,
                 &penalty.clauses,
@@ -964,7 +967,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 cap: penalty.cap.map(|c| c.value),
                 deducted,
                 raw: raw_sum,
-                capped: deducted < raw_sum,
+                capped,
                 deductions,
             });
         }
@@ -1079,7 +1082,8 @@ impl<'r, 'f> Evaluation<'r, 'f> {
         let sum = deductions
             .iter()
             .fold(Decimal::ZERO, |sum, d| sum.saturating_add(d.amount));
-        let deducted = sum.min(clause_weight);
+        let capped = sum > clause_weight;
+        let deducted = if capped { clause_weight } else { sum };
         let mut externals = Vec::with_capacity(item.externals.len());
         let mut external_scores = Decimal::ZERO;
         let ext_base = self.external_base.get(i).copied().unwrap_or(0);
@@ -1147,7 +1151,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             evidence: Vec::new(),
             score: Some(score),
             deducted,
-            capped: sum > clause_weight,
+            capped,
             owners: item_owners,
             deductions,
             externals,
@@ -1262,9 +1266,18 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                     ),
                 ));
             }
-            let amount = match clause.deduction.cap() {
-                Some(cap) => raw.min(cap.resolve(clause_weight)),
-                None => raw,
+            // One comparison gives both the amount and whether the cap cut
+            // it: comparing decimals of different scales is not cheap.
+            let (amount, capped) = match clause.deduction.cap() {
+                Some(cap) => {
+                    let limit = cap.resolve(clause_weight);
+                    if raw > limit {
+                        (limit, true)
+                    } else {
+                        (raw, false)
+                    }
+                }
+                None => (raw, false),
             };
             out.push(DeductionReport {
                 clause: &clause.id.name,
@@ -1277,7 +1290,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                     .and_then(|u| self.rubric.unit(u))
                     .map(|u| u.label.value.as_str()),
                 raw,
-                capped: amount < raw,
+                capped,
                 value,
                 entities: names.into_iter().map(str::to_owned).collect(),
                 note: joined(state.notes),
