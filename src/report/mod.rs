@@ -643,8 +643,10 @@ pub(crate) fn joined_paths(paths: &[ClausePath<'_>]) -> String {
         .join(", ")
 }
 
+// Decimals are written straight into the output (`collect_str`), with no
+// string made for each.
 fn normalized<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&plain(*value))
+    serializer.collect_str(&value.normalize())
 }
 
 fn normalized_opt<S: Serializer>(
@@ -652,11 +654,11 @@ fn normalized_opt<S: Serializer>(
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     match value {
-        Some(v) => serializer.serialize_str(&plain(*v)),
+        Some(v) => serializer.collect_str(&v.normalize()),
         None => serializer.serialize_none(),
     }
 }
 
 fn as_written<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&value.to_string())
+    serializer.collect_str(value)
 }
