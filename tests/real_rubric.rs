@@ -622,6 +622,6 @@ fn the_sample_findings_exercise_every_form() {
     assert!(report.penalties.iter().any(|p| !p.deducted.is_zero()));
     assert!(report.vetoes.iter().any(|v| v.by_finding));
     // The one warning: an enterprise named in two findings of the same clause.
-    let warnings: Vec<&str> = report.warnings.iter().map(|w| w.at.as_str()).collect();
+    let warnings: Vec<String> = report.warnings.to_vec().into_iter().map(|w| w.at).collect();
     assert_eq!(warnings, ["16/e"], "{:#?}", report.warnings);
 }

@@ -24,7 +24,8 @@ use crate::model::{
 };
 use crate::report::{
     ClausePath, DeductionReport, EntityAttribution, EntityLoss, ExternalReport, GradeResult,
-    ItemReport, Names, OwnerLoss, PenaltyReport, Report, RubricInfo, Status, VetoReport, Warning,
+    ItemReport, Names, Noticed, OwnerLoss, PenaltyReport, Report, RubricInfo, Status, VetoReport,
+    Warnings,
 };
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -196,10 +197,12 @@ struct Slots<T> {
 }
 
 impl<T: Default> Slots<T> {
-    fn new(slots: usize) -> Slots<T> {
+    /// `slots` slots, of which at most `touched` are expected to be touched
+    /// (one per finding at most): room for their states is made at once.
+    fn new(slots: usize, touched: usize) -> Slots<T> {
         Slots {
             index: vec![0; slots],
-            states: Vec::new(),
+            states: Vec::with_capacity(touched.min(slots)),
         }
     }
 
@@ -251,7 +254,7 @@ struct Evaluation<'r, 'f> {
     items: Slots<ItemState<'f>>,
     vetoes: Slots<VetoState<'f>>,
     errors: Vec<FindingError>,
-    warnings: Vec<Warning>,
+    warnings: Warnings<'r>,
     /// Positions of findings already refused for their form, left out here
     /// so that their problems are not reported twice (sorted).
     skip: Vec<usize>,
@@ -380,18 +383,19 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             external_base.push(externals);
             externals += item.externals.len();
         }
+        let found = findings.findings.len();
         Evaluation {
             rubric,
             findings,
             options: *options,
             clause_base,
             external_base,
-            clauses: Slots::new(slots),
-            externals: Slots::new(externals),
-            items: Slots::new(rubric.items.len()),
-            vetoes: Slots::new(rubric.vetoes.len()),
+            clauses: Slots::new(slots, found),
+            externals: Slots::new(externals, found),
+            items: Slots::new(rubric.items.len(), 0),
+            vetoes: Slots::new(rubric.vetoes.len(), 0),
             errors: Vec::new(),
-            warnings: Vec::new(),
+            warnings: Warnings::default(),
             skip: Vec::new(),
         }
     }
@@ -607,7 +611,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             }
             let slot = self.clause_base.get(i).map_or(0, |b| b + c);
             if let Some(clause) = item.clauses.get(c) {
-                self.clause_finding(index, finding, id, clause, item.clause_weight(), slot);
+                self.clause_finding(index, finding, id, clause, rubric.clause_weight_of(i), slot);
             }
         } else if let Some(external_id) = finding.external.as_deref() {
             self.external_finding(index, finding, i, item, external_id, declared);
@@ -945,7 +949,10 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             let raw_sum = deductions
                 .iter()
                 .fold(Decimal::ZERO, |sum, d| sum.saturating_add(d.amount));
-            let deducted = penalty.cap.map_or(raw_sum, |cap| raw_sum.min(cap.value));
+            let (deducted, capped) = match penalty.cap {
+                Some(cap) if raw_sum > cap.value => (cap.value, true),
+                _ => (raw_sum, false),
+            };
             owners.charge_clauses(
                 &penalty.id.name,
                 &penalty.clauses,
@@ -960,7 +967,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 cap: penalty.cap.map(|c| c.value),
                 deducted,
                 raw: raw_sum,
-                capped: deducted < raw_sum,
+                capped,
                 deductions,
             });
         }
@@ -1000,9 +1007,6 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             score_exact.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
         score.rescale(decimals);
         let grade = self.grade(score, &vetoes);
-        // Equal warnings are identical, so an unstable sort is deterministic.
-        self.warnings.sort_unstable();
-        self.warnings.dedup();
         Some(Report {
             subject: self.findings.subject.clone(),
             rubric: RubricInfo {
@@ -1039,12 +1043,9 @@ impl<'r, 'f> Evaluation<'r, 'f> {
         let item_owners = Names::new(&item.owners);
         if state.not_applicable.is_some() {
             if state.declarations > 1 {
-                self.warnings.push(Warning {
-                    at: id.to_owned(),
-                    message: format!(
-                        "item `{id}` is declared not applicable {} times",
-                        state.declarations
-                    ),
+                self.warnings.push(Noticed::DeclaredTimes {
+                    item: id,
+                    times: state.declarations,
                 });
             }
             return ItemReport {
@@ -1075,13 +1076,14 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                     .collect(),
             };
         }
-        let clause_weight = item.clause_weight().max(Decimal::ZERO);
+        let clause_weight = self.rubric.clause_weight_of(i).max(Decimal::ZERO);
         let base = self.clause_base.get(i).copied().unwrap_or(0);
         let deductions = self.deductions(id, &item.clauses, base, clause_weight, entities);
         let sum = deductions
             .iter()
             .fold(Decimal::ZERO, |sum, d| sum.saturating_add(d.amount));
-        let deducted = sum.min(clause_weight);
+        let capped = sum > clause_weight;
+        let deducted = if capped { clause_weight } else { sum };
         let mut externals = Vec::with_capacity(item.externals.len());
         let mut external_scores = Decimal::ZERO;
         let ext_base = self.external_base.get(i).copied().unwrap_or(0);
@@ -1108,13 +1110,11 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 (None, Missing::Zero) => (Decimal::ZERO, Some("zero")),
             };
             if let Some(assumed) = assumed {
-                self.warnings.push(Warning {
-                    at: format!("{id}/{}", external.id.name),
-                    message: format!(
-                        "no score for external `{}` of item `{id}`; assumed {assumed} ({})",
-                        external.id.name,
-                        crate::report::plain(score)
-                    ),
+                self.warnings.push(Noticed::Assumed {
+                    item: id,
+                    external: &external.id.name,
+                    assumed,
+                    score,
                 });
             }
             external_scores = external_scores.saturating_add(score);
@@ -1151,7 +1151,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             evidence: Vec::new(),
             score: Some(score),
             deducted,
-            capped: sum > clause_weight,
+            capped,
             owners: item_owners,
             deductions,
             externals,
@@ -1191,11 +1191,9 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             names.dedup();
             if before != names.len() {
                 for name in repeated {
-                    self.warnings.push(Warning {
-                        at: reference.to_string(),
-                        message: format!(
-                            "`{name}` is named more than once for clause `{reference}`; counted once"
-                        ),
+                    self.warnings.push(Noticed::NamedTwice {
+                        clause: reference,
+                        name: name.to_owned(),
                     });
                 }
             }
@@ -1204,13 +1202,10 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 Deduction::Once { amount, .. } => {
                     let found = state.times >= 1;
                     if state.times > 1 {
-                        self.warnings.push(Warning {
-                            at: reference.to_string(),
-                            message: format!(
-                                "clause `{reference}` deducts once but was found {} times; it deducts {} once",
-                                state.times,
-                                amount.value.normalize()
-                            ),
+                        self.warnings.push(Noticed::OnceFoundTimes {
+                            clause: reference,
+                            times: state.times,
+                            amount: amount.value,
                         });
                     }
                     let raw = if found { amount.value } else { Decimal::ZERO };
@@ -1218,12 +1213,9 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 }
                 Deduction::All { .. } => {
                     if state.times > 1 {
-                        self.warnings.push(Warning {
-                            at: reference.to_string(),
-                            message: format!(
-                                "clause `{reference}` deducts everything once but was found {} times",
-                                state.times
-                            ),
+                        self.warnings.push(Noticed::AllFoundTimes {
+                            clause: reference,
+                            times: state.times,
                         });
                     }
                     let raw = if state.times >= 1 {
@@ -1274,9 +1266,18 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                     ),
                 ));
             }
-            let amount = match clause.deduction.cap() {
-                Some(cap) => raw.min(cap.resolve(clause_weight)),
-                None => raw,
+            // One comparison gives both the amount and whether the cap cut
+            // it: comparing decimals of different scales is not cheap.
+            let (amount, capped) = match clause.deduction.cap() {
+                Some(cap) => {
+                    let limit = cap.resolve(clause_weight);
+                    if raw > limit {
+                        (limit, true)
+                    } else {
+                        (raw, false)
+                    }
+                }
+                None => (raw, false),
             };
             out.push(DeductionReport {
                 clause: &clause.id.name,
@@ -1289,7 +1290,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                     .and_then(|u| self.rubric.unit(u))
                     .map(|u| u.label.value.as_str()),
                 raw,
-                capped: amount < raw,
+                capped,
                 value,
                 entities: names.into_iter().map(str::to_owned).collect(),
                 note: joined(state.notes),
@@ -1407,7 +1408,9 @@ impl<'r> Owners<'r> {
                 OwnerLoss {
                     owner,
                     lost: Decimal::ZERO,
-                    items: Vec::new(),
+                    // An owner usually answers for several items: start
+                    // with room for some, not one by one.
+                    items: Vec::with_capacity(8),
                 },
             ));
             *slot = self.losses.len();

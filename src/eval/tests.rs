@@ -214,6 +214,7 @@ fn once_count_zero_and_repeats() {
     assert_eq!(i.deductions[2].count, Some(2));
     let warnings: Vec<_> = report
         .warnings
+        .to_vec()
         .iter()
         .map(|w| format!("{}: {}", w.at, w.message))
         .collect();

@@ -15,6 +15,7 @@ pub mod lower;
 use crate::span::Span;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 pub use lower::lower;
 
@@ -404,14 +405,17 @@ pub struct Rubric {
     // INVARIANT: built by `Rubric::new` from the lists above and never out of date,
     // since the lists cannot change after construction. For a duplicated id the
     // first declaration wins (the checker reports the second).
-    targets: HashMap<String, Target>,
-    unit_index: HashMap<String, usize>,
-    grade_index: HashMap<String, usize>,
-    veto_index: HashMap<String, usize>,
+    targets: IdMap<Target>,
+    unit_index: IdMap<usize>,
+    grade_index: IdMap<usize>,
+    veto_index: IdMap<usize>,
     /// Each owner's position in the order the rubric first names it (an
     /// item's owners, then its clauses' owners, item by item, then the
     /// owners of penalty clauses): the order of equal losses in reports.
-    owner_rank: HashMap<String, usize>,
+    owner_rank: IdMap<usize>,
+    /// W − E of every item, computed once: evaluation needs it for every
+    /// clause it scores.
+    clause_weights: Vec<Decimal>,
     /// The ranks of every item's owner lists, so evaluation charges owners
     /// without looking names up.
     item_owner_ranks: Vec<OwnerRanks>,
@@ -419,6 +423,34 @@ pub struct Rubric {
     /// does not charge them).
     penalty_owner_ranks: Vec<OwnerRanks>,
 }
+
+/// FNV-1a: the indexes are keyed by the rubric's own short ids, not by
+/// text an adversary chooses to collide, and evaluation looks an id up for
+/// every finding, where SipHash costs more than the rest of the lookup.
+#[derive(Clone, Copy)]
+pub(crate) struct IdHasher(u64);
+
+impl Default for IdHasher {
+    fn default() -> IdHasher {
+        IdHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 ^= u64::from(byte);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A table keyed by id, hashed with [`IdHasher`].
+type IdMap<V> = HashMap<String, V, BuildHasherDefault<IdHasher>>;
 
 /// The owner ranks (see [`Rubric::owner_rank`]) of an item's or penalty's
 /// owner lists, position by position.
@@ -497,7 +529,8 @@ impl Rubric {
                 },
             );
         }
-        let mut targets = HashMap::with_capacity(items.len() + penalties.len());
+        let mut targets =
+            IdMap::with_capacity_and_hasher(items.len() + penalties.len(), Default::default());
         for (i, item) in items.iter().enumerate() {
             targets
                 .entry(item.id.name.clone())
@@ -508,8 +541,8 @@ impl Rubric {
                 .entry(penalty.id.name.clone())
                 .or_insert(Target::Penalty(i));
         }
-        fn index<T>(list: &[T], id: impl Fn(&T) -> &str) -> HashMap<String, usize> {
-            let mut map = HashMap::with_capacity(list.len());
+        fn index<T>(list: &[T], id: impl Fn(&T) -> &str) -> IdMap<usize> {
+            let mut map = IdMap::with_capacity_and_hasher(list.len(), Default::default());
             for (i, x) in list.iter().enumerate() {
                 map.entry(id(x).to_owned()).or_insert(i);
             }
@@ -518,7 +551,7 @@ impl Rubric {
         let unit_index = index(&units, |u| &u.id.name);
         let grade_index = index(&grades, |g| &g.id.name);
         let veto_index = index(&vetoes, |v| &v.id.name);
-        let mut owner_rank: HashMap<String, usize> = HashMap::new();
+        let mut owner_rank: IdMap<usize> = IdMap::default();
         let mut ranks = |owners: &[Text]| -> Vec<usize> {
             let mut out = Vec::with_capacity(owners.len());
             for owner in owners {
@@ -548,6 +581,16 @@ impl Rubric {
                 clauses: penalty.clauses.iter().map(|c| ranks(&c.owners)).collect(),
             })
             .collect();
+        let clause_weights = items
+            .iter()
+            .map(|item| {
+                let external = item
+                    .externals
+                    .iter()
+                    .fold(Decimal::ZERO, |sum, e| sum.saturating_add(e.weight.value));
+                item.weight.value.saturating_sub(external)
+            })
+            .collect();
         Rubric {
             title,
             version,
@@ -568,6 +611,7 @@ impl Rubric {
             grade_index,
             veto_index,
             owner_rank,
+            clause_weights,
             item_owner_ranks,
             penalty_owner_ranks,
         }
@@ -680,6 +724,12 @@ impl Rubric {
         self.owner_rank.len()
     }
     /// The owner ranks of an item's or penalty's owner lists.
+    /// W − E of the item at `index` (see [`Item::clause_weight`]), computed
+    /// once per rubric; zero for an index out of range.
+    pub(crate) fn clause_weight_of(&self, index: usize) -> Decimal {
+        self.clause_weights.get(index).copied().unwrap_or_default()
+    }
+
     pub(crate) fn owner_ranks(&self, target: Target) -> Option<&OwnerRanks> {
         match target {
             Target::Item(i) => self.item_owner_ranks.get(i),

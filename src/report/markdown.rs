@@ -79,7 +79,7 @@ pub(super) fn render(report: &Report) -> String {
     entities(report, &mut out);
     if !report.warnings.is_empty() {
         out.push_str("\n## Warnings\n\n");
-        for w in &report.warnings {
+        for w in &report.warnings.to_vec() {
             let _ = writeln!(out, "- {}: {}", escape(&w.at), escape(&w.message));
         }
     }

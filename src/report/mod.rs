@@ -71,7 +71,7 @@ pub struct Report<'r> {
     /// Points caused per named entity, before any cap.
     pub by_entity: EntityAttribution<'r>,
     /// Things worth a second look that did not stop the evaluation.
-    pub warnings: Vec<Warning>,
+    pub warnings: Warnings<'r>,
 }
 
 /// The rubric a report was made with.
@@ -285,6 +285,133 @@ pub struct Warning {
     pub at: String,
     /// What.
     pub message: String,
+}
+
+/// The warnings of a report. They are kept as what was noticed (which
+/// clause, how many times) and written as text only when they are read or
+/// rendered, so that an evaluation whose report is only summed up does not
+/// pay for formatting them. Read as a list of [`Warning`]s sorted by place,
+/// then message, without repeats; written in JSON as that list.
+#[derive(Debug, Clone, Default)]
+pub struct Warnings<'r> {
+    noticed: Vec<Noticed<'r>>,
+}
+
+/// One thing an evaluation noticed, before it is written as a [`Warning`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Noticed<'r> {
+    /// An optional item declared not applicable by several findings.
+    DeclaredTimes { item: &'r str, times: usize },
+    /// An entity named more than once for a `per` clause.
+    NamedTwice {
+        clause: ClausePath<'r>,
+        name: String,
+    },
+    /// A once clause found several times.
+    OnceFoundTimes {
+        clause: ClausePath<'r>,
+        times: u64,
+        amount: Decimal,
+    },
+    /// A `deduct all` clause found several times.
+    AllFoundTimes { clause: ClausePath<'r>, times: u64 },
+    /// A missing external score that was assumed.
+    Assumed {
+        item: &'r str,
+        external: &'r str,
+        assumed: &'static str,
+        score: Decimal,
+    },
+}
+
+impl Noticed<'_> {
+    fn warning(&self) -> Warning {
+        match self {
+            Noticed::DeclaredTimes { item, times } => Warning {
+                at: (*item).to_owned(),
+                message: format!("item `{item}` is declared not applicable {times} times"),
+            },
+            Noticed::NamedTwice { clause, name } => Warning {
+                at: clause.to_string(),
+                message: format!(
+                    "`{name}` is named more than once for clause `{clause}`; counted once"
+                ),
+            },
+            Noticed::OnceFoundTimes {
+                clause,
+                times,
+                amount,
+            } => Warning {
+                at: clause.to_string(),
+                message: format!(
+                    "clause `{clause}` deducts once but was found {times} times; it deducts {} once",
+                    amount.normalize()
+                ),
+            },
+            Noticed::AllFoundTimes { clause, times } => Warning {
+                at: clause.to_string(),
+                message: format!(
+                    "clause `{clause}` deducts everything once but was found {times} times"
+                ),
+            },
+            Noticed::Assumed {
+                item,
+                external,
+                assumed,
+                score,
+            } => Warning {
+                at: format!("{item}/{external}"),
+                message: format!(
+                    "no score for external `{external}` of item `{item}`; assumed {assumed} ({})",
+                    plain(*score)
+                ),
+            },
+        }
+    }
+}
+
+impl<'r> Warnings<'r> {
+    pub(crate) fn push(&mut self, noticed: Noticed<'r>) {
+        self.noticed.push(noticed);
+    }
+
+    /// The warnings written out, sorted by place, then message, without
+    /// repeats.
+    pub fn to_vec(&self) -> Vec<Warning> {
+        let mut warnings: Vec<Warning> = self.noticed.iter().map(Noticed::warning).collect();
+        // Equal warnings are identical, so an unstable sort is deterministic.
+        warnings.sort_unstable();
+        warnings.dedup();
+        warnings
+    }
+
+    /// How many warnings there are (repeats counted once).
+    pub fn len(&self) -> usize {
+        match self.noticed.len() {
+            0 | 1 => self.noticed.len(),
+            _ => self.to_vec().len(),
+        }
+    }
+
+    /// True when there is none.
+    pub fn is_empty(&self) -> bool {
+        self.noticed.is_empty()
+    }
+}
+
+impl PartialEq for Warnings<'_> {
+    /// Equal when they read the same.
+    fn eq(&self, other: &Warnings<'_>) -> bool {
+        self.to_vec() == other.to_vec()
+    }
+}
+
+impl Eq for Warnings<'_> {}
+
+impl Serialize for Warnings<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_vec().serialize(serializer)
+    }
 }
 
 /// A clause named by its item (or penalty) and its id; written `ITEM/CLAUSE`
@@ -516,8 +643,10 @@ pub(crate) fn joined_paths(paths: &[ClausePath<'_>]) -> String {
         .join(", ")
 }
 
+// Decimals are written straight into the output (`collect_str`), with no
+// string made for each.
 fn normalized<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&plain(*value))
+    serializer.collect_str(&value.normalize())
 }
 
 fn normalized_opt<S: Serializer>(
@@ -525,11 +654,11 @@ fn normalized_opt<S: Serializer>(
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     match value {
-        Some(v) => serializer.serialize_str(&plain(*v)),
+        Some(v) => serializer.collect_str(&v.normalize()),
         None => serializer.serialize_none(),
     }
 }
 
 fn as_written<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&value.to_string())
+    serializer.collect_str(value)
 }

@@ -203,7 +203,7 @@ pub(super) fn render(report: &Report) -> String {
     entities(report, &mut out);
     if !report.warnings.is_empty() {
         out.push_str("\nwarnings\n");
-        for w in &report.warnings {
+        for w in &report.warnings.to_vec() {
             out.push_str("  ");
             paragraph(
                 &mut out,
