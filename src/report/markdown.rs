@@ -8,8 +8,8 @@
 //! `&lt;`, and a line break inside a cell becomes `<br>`.
 
 use super::{
-    checked_without_deduction, counted, joined_paths, plain, readable, DeductionReport, Report,
-    Status,
+    checked_without_deduction, counted, how_scored, joined_paths, plain, readable, DeductionReport,
+    Report, Status,
 };
 use std::fmt::Write;
 
@@ -126,25 +126,13 @@ fn summary(report: &Report, out: &mut String) {
             escape(grade.label)
         );
     }
-    let _ = write!(
-        out,
-        "Raw {} of applicable weight {}",
-        plain(report.raw),
-        plain(report.applicable_weight)
-    );
-    if report.scaled != report.raw {
-        let verb = if report.not_applicable == "rescale" {
-            "rescaled to"
-        } else {
-            "with full marks for items not applicable:"
-        };
-        let _ = write!(out, ", {verb} {}", readable(report.scaled));
-    }
-    if report.penalized.is_zero() {
-        out.push_str("; no penalties.\n");
-    } else {
-        let _ = writeln!(out, "; penalties −{}.", plain(report.penalized));
-    }
+    let how = how_scored(report, "−");
+    let mut chars = how.chars();
+    let first: String = chars
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    let _ = writeln!(out, "{first}{}.", chars.as_str());
 }
 
 fn items(report: &Report, out: &mut String) {

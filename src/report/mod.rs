@@ -592,6 +592,32 @@ impl<'r> Report<'r> {
     }
 }
 
+/// How the score came about, in the words both renderings use: "raw R of
+/// applicable weight W, rescaled to S; penalties −P". `minus` is the sign
+/// the rendering writes before the penalties.
+pub(crate) fn how_scored(report: &Report<'_>, minus: &str) -> String {
+    use std::fmt::Write;
+    let mut how = format!(
+        "raw {} of applicable weight {}",
+        plain(report.raw),
+        plain(report.applicable_weight)
+    );
+    if report.scaled != report.raw {
+        let verb = if report.not_applicable == "rescale" {
+            "rescaled to"
+        } else {
+            "with full marks for items not applicable:"
+        };
+        let _ = write!(how, ", {verb} {}", readable(report.scaled));
+    }
+    if report.penalized.is_zero() {
+        how.push_str("; no penalties");
+    } else {
+        let _ = write!(how, "; penalties {minus}{}", plain(report.penalized));
+    }
+    how
+}
+
 /// A decimal without trailing zeros, `-0` as `0`.
 pub(crate) fn plain(value: Decimal) -> String {
     value.normalize().to_string()

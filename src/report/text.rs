@@ -9,8 +9,8 @@
 
 use super::width::{display_width, pad, pad_left, truncate, wrap};
 use super::{
-    checked_without_deduction, counted, joined_paths, plain, readable, DeductionReport, Report,
-    Status,
+    checked_without_deduction, counted, how_scored, joined_paths, plain, readable, DeductionReport,
+    Report, Status,
 };
 use std::fmt::Write;
 
@@ -250,24 +250,7 @@ fn header(report: &Report, out: &mut String) {
         let ids: Vec<&str> = report.vetoes.iter().map(|v| v.id).collect();
         paragraph(out, &format!("vetoes   {}", ids.join(", ")), 9);
     }
-    let mut how = format!(
-        "points   raw {} of applicable weight {}",
-        plain(report.raw),
-        plain(report.applicable_weight)
-    );
-    if report.scaled != report.raw {
-        let verb = if report.not_applicable == "rescale" {
-            "rescaled to"
-        } else {
-            "with full marks for items not applicable:"
-        };
-        let _ = write!(how, ", {verb} {}", readable(report.scaled));
-    }
-    if report.penalized.is_zero() {
-        how.push_str("; no penalties");
-    } else {
-        let _ = write!(how, "; penalties -{}", plain(report.penalized));
-    }
+    let how = format!("points   {}", how_scored(report, "-"));
     paragraph(out, &how, 9);
 }
 
