@@ -30,7 +30,7 @@ pub struct Args {
 enum Format {
     /// Aligned tables for the terminal.
     Text,
-    /// The report of spec section 7.
+    /// The full report as JSON (decimals as strings).
     Json,
     /// Tables for people.
     Markdown,
