@@ -618,11 +618,20 @@ impl<'v> Object<'v> {
         })
     }
 
-    fn optional_text(&self, key: &str) -> Result<Option<Text>, String> {
+    /// `null` is `None`; anything else is read by `read`.
+    fn optional<T>(
+        &self,
+        key: &str,
+        read: impl FnOnce(&Self, &str) -> Result<T, String>,
+    ) -> Result<Option<T>, String> {
         match self.get(key)? {
             Value::Null => Ok(None),
-            _ => self.text(key).map(Some),
+            _ => read(self, key).map(Some),
         }
+    }
+
+    fn optional_text(&self, key: &str) -> Result<Option<Text>, String> {
+        self.optional(key, Self::text)
     }
 
     fn texts(&self, key: &str) -> Result<Vec<Text>, String> {
@@ -663,10 +672,7 @@ impl<'v> Object<'v> {
     }
 
     fn optional_amount(&self, key: &str) -> Result<Option<Amount>, String> {
-        match self.get(key)? {
-            Value::Null => Ok(None),
-            _ => self.amount(key).map(Some),
-        }
+        self.optional(key, Self::amount)
     }
 
     fn optional_limit(&self, key: &str) -> Result<Option<Limit>, String> {
