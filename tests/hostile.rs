@@ -1,0 +1,188 @@
+//! Hostile input: numbers at and past the exact decimal range, rubrics that
+//! come in other ways than text, findings built in code. Nothing panics,
+//! every figure is exact or refused with an error that names the value.
+
+use rubric::eval::{Finding, Findings, Options};
+use rubric::{Code, Rubric};
+
+/// The largest decimal: 29 digits.
+const MAX: &str = "79228162514264337593543950335";
+
+fn rubric_with_weights(weights: &[&str]) -> String {
+    let mut text = String::from("rubric \"考核\" {\n  rounding 0\n");
+    for (i, weight) in weights.iter().enumerate() {
+        text.push_str(&format!(
+            "  item {} \"项\" weight {weight} {{\n    owner \"甲\"\n    clause a \"问题\" deduct 0.5\n    clause b \"每家\" deduct 1 per occurrence\n  }}\n",
+            i + 1
+        ));
+    }
+    text.push_str("}\n");
+    text
+}
+
+fn codes(source: &str) -> Vec<Code> {
+    rubric::compile(source)
+        .diagnostics
+        .0
+        .iter()
+        .map(|d| d.code)
+        .collect()
+}
+
+fn error_text(result: Result<rubric::report::Report<'_>, rubric::eval::EvalErrors>) -> String {
+    match result {
+        Ok(report) => panic!("expected a refusal, got the score {}", report.score),
+        Err(errors) => errors.to_string(),
+    }
+}
+
+#[test]
+fn weights_that_add_up_past_the_decimal_range_are_refused_not_panicked() {
+    // Past the limit: the sum of the weights has no exact value.
+    let source = rubric_with_weights(&[MAX, "1"]);
+    assert_eq!(codes(&source), vec![Code::BeyondExactRange]);
+    // With a declared total the total check does not panic either.
+    let with_total = source.replace("rounding 0\n", &format!("rounding 0\n  total {MAX}\n"));
+    assert_eq!(codes(&with_total), vec![Code::BeyondExactRange]);
+    // At the limit: the weights add up to the largest decimal exactly.
+    let at = rubric_with_weights(&["79228162514264337593543950334", "1"]);
+    assert_eq!(codes(&at), vec![]);
+}
+
+#[test]
+fn externals_that_add_up_past_the_decimal_range_are_refused() {
+    let source = format!(
+        "rubric \"考核\" {{\n  item 1 \"项\" weight {MAX} {{\n    owner \"甲\"\n    external e1 \"一\" weight {MAX}\n    external e2 \"二\" weight 1\n  }}\n}}\n"
+    );
+    assert!(
+        codes(&source).contains(&Code::BeyondExactRange),
+        "{:?}",
+        codes(&source)
+    );
+}
+
+#[test]
+fn a_rubric_read_from_json_is_checked_and_evaluated_without_panic() {
+    let source = rubric_with_weights(&["79228162514264337593543950334", "1"]);
+    let rubric = Rubric::parse(&source).expect("at the limit the rubric compiles");
+    let mut json = rubric::export::to_json(&rubric);
+    json["items"][1]["weight"] = serde_json::json!("2");
+    let back = rubric::export::from_json(&json).expect("the form is right");
+    let found: Vec<Code> = rubric::check::check(&back).iter().map(|d| d.code).collect();
+    assert_eq!(found, vec![Code::BeyondExactRange]);
+    let findings = Findings::new("甲").with(Finding::clause("1", "a"));
+    let error = error_text(back.evaluate(&findings, &Options::default()));
+    assert!(error.contains("cannot be computed exactly"), "{error}");
+}
+
+#[test]
+fn a_negative_weight_read_from_json_is_flagged_by_check() {
+    let rubric = Rubric::parse(&rubric_with_weights(&["1", "1"])).expect("compiles");
+    let mut json = rubric::export::to_json(&rubric);
+    json["items"][0]["weight"] = serde_json::json!("-4");
+    json["items"][0]["clauses"][0]["amount"] = serde_json::json!("-1");
+    let back = rubric::export::from_json(&json).expect("the form is right");
+    let negative = rubric::check::check(&back)
+        .iter()
+        .filter(|d| d.code == Code::ZeroValue && d.message.contains("negative"))
+        .count();
+    assert_eq!(negative, 2);
+}
+
+#[test]
+fn rescaling_keeps_every_digit_when_nothing_is_not_applicable() {
+    let rubric = Rubric::parse(&rubric_with_weights(&["90000000000000", "1"])).expect("compiles");
+    let findings = Findings::new("甲").with(Finding::clause("1", "a"));
+    let report = rubric
+        .evaluate(&findings, &Options::default())
+        .expect("scores");
+    assert_eq!(report.score_exact.to_string(), "90000000000000.5");
+    assert_eq!(report.score.to_string(), "90000000000001");
+}
+
+#[test]
+fn a_rescaled_product_past_the_exact_range_is_refused_not_rounded() {
+    let source = rubric_with_weights(&["90000000000000", "1", "3"]).replace(
+        "item 3 \"项\" weight 3 {",
+        "item 3 \"项\" weight 3 optional {",
+    );
+    let rubric = Rubric::parse(&source).expect("compiles");
+    let findings = Findings::new("甲")
+        .with(Finding::clause("1", "a"))
+        .with(Finding::not_applicable("3").reason("无"));
+    let error = error_text(rubric.evaluate(&findings, &Options::default()));
+    assert!(
+        error.contains("90000000000000.5 × 90000000000004 cannot be computed exactly"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_deduction_at_29_digit_weights_is_kept_or_refused() {
+    // At the range: a 28-digit weight loses exactly 1.
+    let rubric = Rubric::parse(&rubric_with_weights(&["7922816251426433759354395033", "1"]))
+        .expect("compiles");
+    let findings = Findings::new("甲").with(Finding::clause("1", "b"));
+    let report = rubric
+        .evaluate(&findings, &Options::default())
+        .expect("scores");
+    assert_eq!(report.score.to_string(), "7922816251426433759354395033");
+    // Past it: half a point cannot be held beside 29 digits; refused.
+    let rubric = Rubric::parse(&rubric_with_weights(&[
+        "79228162514264337593543950333",
+        "1",
+    ]))
+    .expect("compiles");
+    let findings = Findings::new("甲").with(Finding::clause("1", "a"));
+    let error = error_text(rubric.evaluate(&findings, &Options::default()));
+    assert!(error.contains("cannot be computed exactly"), "{error}");
+}
+
+#[test]
+fn a_per_clause_amount_times_a_huge_count_is_refused_not_saturated() {
+    let rubric = Rubric::parse(&rubric_with_weights(&["10", "1"])).expect("compiles");
+    let source = format!(
+        "rubric \"考核\" {{\n  item 1 \"项\" weight {MAX} {{\n    owner \"甲\"\n    clause b \"每次\" deduct 7922816251426433759354395033.5 per occurrence\n  }}\n}}\n"
+    );
+    let huge = Rubric::parse(&source).expect("compiles");
+    let findings = Findings::new("甲").with(Finding::clause("1", "b").count(3));
+    let error = error_text(huge.evaluate(&findings, &Options::default()));
+    assert!(
+        error.contains("7922816251426433759354395033.5 × 3 cannot be computed exactly"),
+        "{error}"
+    );
+    // An ordinary count is exact.
+    let findings = Findings::new("甲").with(Finding::clause("1", "b").count(u64::MAX));
+    let report = rubric
+        .evaluate(&findings, &Options::default())
+        .expect("capped at the item weight");
+    assert_eq!(report.score.to_string(), "1");
+}
+
+#[test]
+fn a_percentage_threshold_is_exact_or_refused() {
+    let threshold = |t: &str| {
+        format!(
+            "rubric \"考核\" {{\n  item 1 \"项\" weight 4 {{\n    owner \"甲\"\n    clause a \"比率\" deduct 1 when below {t}\n  }}\n}}\n"
+        )
+    };
+    // At the limit: 26 decimal places in percent, 28 as a fraction.
+    let at = Rubric::parse(&threshold("0.12345678901234567890123456%")).expect("exact");
+    let below = Findings::new("甲").with(
+        Finding::clause("1", "a").value("0.0012345678901234567890123455".parse().expect("decimal")),
+    );
+    let report = at.evaluate(&below, &Options::default()).expect("scores");
+    assert_eq!(
+        report.score.to_string(),
+        "3.00",
+        "a value strictly below deducts"
+    );
+    // Past it: refused with E0104 instead of being rounded (or read as zero).
+    for past in [
+        "0.123456789012345678901234567%",
+        "0.0000000000000000000000000001%",
+    ] {
+        let found = codes(&threshold(past));
+        assert_eq!(found, vec![Code::InvalidNumber], "{past}");
+    }
+}
