@@ -186,3 +186,103 @@ fn a_percentage_threshold_is_exact_or_refused() {
         assert_eq!(found, vec![Code::InvalidNumber], "{past}");
     }
 }
+
+#[test]
+fn a_lone_cr_ends_a_line_as_editors_show_it() {
+    let lf = "rubric \"r\" {\n  item 1 \"x\" weight 4 {\n    clause a \"c\" deduct 1\n    owner \"甲\"\n  }\n}\n";
+    let cr = lf.replace('\n', "\r");
+    let from_lf = Rubric::parse(lf).expect("compiles");
+    let from_cr = Rubric::parse(&cr).expect("compiles");
+    assert!(from_cr.same_ignoring_spans(&from_lf));
+    let item = from_cr.item("1").expect("item 1");
+    assert_eq!(
+        item.owners.len(),
+        1,
+        "the owner on its own line is the item's"
+    );
+    assert!(item.clauses.iter().all(|c| c.owners.is_empty()));
+    // Diagnostics count lone CRs as line ends too.
+    let bad = "rubric \"r\" {\r  item 1 \"x\" weight 0 {\r    clause a \"c\" deduct 1\r  }\r}\r";
+    let compiled = rubric::compile(bad);
+    let first = compiled
+        .diagnostics
+        .0
+        .first()
+        .expect("weight 0 is an error");
+    let position = rubric::LineIndex::new(bad).position(first.span.start);
+    assert_eq!((position.line, position.column), (2, 21));
+}
+
+#[test]
+fn the_builder_refuses_what_json_refuses() {
+    let rubric = Rubric::parse(
+        "rubric \"r\" {\n  unit enterprise \"家\"\n  item 1 \"x\" weight 4 {\n    owner \"甲\"\n    clause b \"每家\" deduct 1 per enterprise\n  }\n}\n",
+    )
+    .expect("compiles");
+    let cases: [(Finding, &str); 3] = [
+        (
+            Finding::clause("1", "b").entities(Vec::<String>::new()),
+            r#"{"findings": [{"item": "1", "clause": "b", "entities": []}]}"#,
+        ),
+        (
+            Finding::clause("1", "b").entity("  "),
+            r#"{"findings": [{"item": "1", "clause": "b", "entities": ["  "]}]}"#,
+        ),
+        (
+            Finding::clause("1", "b").entity(""),
+            r#"{"findings": [{"item": "1", "clause": "b", "entities": [""]}]}"#,
+        ),
+    ];
+    for (finding, json) in cases {
+        let built = rubric.evaluate(&Findings::new("").with(finding), &Options::default());
+        let read = rubric.evaluate_json(json, &Options::default());
+        let (built, read) = (error_text(built), error_text(read));
+        assert!(built.contains("findings[0].entities"), "{built}");
+        assert!(read.contains("findings[0].entities"), "{read}");
+    }
+}
+
+#[test]
+fn a_million_character_id_is_checked_in_seconds() {
+    let long = "u".repeat(1_000_000);
+    let source = format!(
+        "rubric \"r\" {{\n  unit enterprise \"家\"\n  item 1 \"x\" weight 4 {{\n    owner \"甲\"\n    clause a \"c\" deduct 1 per {long}\n  }}\n}}\n"
+    );
+    let start = std::time::Instant::now();
+    let found = codes(&source);
+    assert!(found.contains(&Code::UnknownUnit), "{found:?}");
+    assert!(start.elapsed() < std::time::Duration::from_secs(10));
+}
+
+#[test]
+fn unknown_ids_and_clause_lists_stay_bounded() {
+    // An item with 2,000 clauses, and 2,000 findings naming unknown items
+    // and unknown clauses: linear time, and each message lists at most 20.
+    let mut source = String::from("rubric \"r\" {\n  item 1 \"x\" weight 4 {\n    owner \"甲\"\n");
+    for c in 0..2000 {
+        source.push_str(&format!("    clause c{c} \"c\" deduct 1\n"));
+    }
+    source.push_str("  }\n");
+    for i in 2..2000 {
+        source.push_str(&format!(
+            "  item {i} \"x\" weight 1 {{\n    owner \"甲\"\n    clause a \"c\" deduct 1\n  }}\n"
+        ));
+    }
+    source.push_str("}\n");
+    let rubric = Rubric::parse(&source).expect("compiles");
+    let mut findings = Findings::new("甲");
+    for n in 0..2000 {
+        findings.push(Finding::clause("1", format!("zz{n}")));
+        findings.push(Finding::clause(format!("9{n}x"), "a"));
+    }
+    let start = std::time::Instant::now();
+    let error = error_text(rubric.evaluate(&findings, &Options::default()));
+    assert!(start.elapsed() < std::time::Duration::from_secs(10));
+    assert!(
+        error.contains("its clauses are c0, c1,"),
+        "{}",
+        &error[..200]
+    );
+    assert!(error.contains("c19 and 1980 more"));
+    assert!(error.len() < 2_000_000, "{} bytes of errors", error.len());
+}

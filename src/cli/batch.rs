@@ -298,6 +298,8 @@ pub struct LineRecords<R> {
     bytes_read: u64,
     buffer: Vec<u8>,
     max_line: usize,
+    /// Whether the last line read ended with `\n` (not the end of input).
+    line_ended: bool,
 }
 
 impl<R: BufRead> LineRecords<R> {
@@ -312,6 +314,7 @@ impl<R: BufRead> LineRecords<R> {
     /// bytes of it: the length of the whole line, and whether it ended.
     fn read_line(&mut self) -> io::Result<usize> {
         let mut length = 0;
+        self.line_ended = false;
         loop {
             let available = match self.reader.fill_buf() {
                 Ok(available) => available,
@@ -332,6 +335,7 @@ impl<R: BufRead> LineRecords<R> {
             length += used;
             self.reader.consume(used);
             if done {
+                self.line_ended = true;
                 return Ok(length);
             }
         }
@@ -346,6 +350,7 @@ impl<R: BufRead> LineRecords<R> {
             bytes_read: 0,
             buffer: Vec::new(),
             max_line: MAX_LINE_BYTES,
+            line_ended: false,
         }
     }
 
@@ -376,11 +381,10 @@ impl<R: BufRead> Iterator for LineRecords<R> {
                 input: self.input.clone(),
                 line: self.line,
             };
-            let content = if read.saturating_sub(usize::from(self.buffer.last() == Some(&b'\n')))
-                > self.max_line
-            {
+            let length = read.saturating_sub(usize::from(self.line_ended));
+            let content = if length > self.max_line {
                 Content::Unreadable(format!(
-                    "the line is {read} bytes long, more than the limit of {} bytes for one inspection",
+                    "the line is {length} bytes long, more than the limit of {} bytes for one inspection",
                     self.max_line
                 ))
             } else {
@@ -1754,5 +1758,120 @@ mod tests {
         assert_eq!(pad("临泽", 6), "临泽  ");
         assert_eq!(pad("ab", 4), "ab  ");
         assert_eq!(pad("toolong", 3), "toolong");
+    }
+
+    #[test]
+    fn an_aggregate_past_the_exact_range_is_refused_not_saturated() {
+        let line = r#"{"s": "big", "d": [["1/a", "-29999999999999999999999999990"]]}"#;
+        let input = format!("{line}\n{line}\n{line}\n");
+        let options = BatchOptions {
+            format: SummaryFormat::Jsonl,
+            ..BatchOptions::default()
+        };
+        let (out, _, totals) = run(&input, &options);
+        assert_eq!(totals.scored, 3);
+        let refused = totals.aggregate_refused.unwrap_or_default();
+        assert!(
+            refused.starts_with("the sum of the scores: 60000000000000000000000000000 + 30000000000000000000000000000 cannot be computed exactly"),
+            "{refused}"
+        );
+        assert!(
+            !out.contains("aggregate"),
+            "no figure of a refused aggregate is shown"
+        );
+        // Two of them still add up exactly.
+        let (out, _, totals) = run(&format!("{line}\n{line}\n"), &options);
+        assert_eq!(totals.aggregate_refused, None);
+        assert!(
+            out.contains(r#""sum":"60000000000000000000000000000""#),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_line_past_the_size_limit_fails_alone() {
+        let input = "{\"s\": \"ok\"}\n{\"s\": \"too long\"}\n{\"s\": \"ok\"}\n";
+        let records: Vec<Record> = LineRecords::new(input.as_bytes(), "in.jsonl")
+            .with_max_line(11)
+            .map(|r| r.unwrap_or_else(|e| panic!("{e}")))
+            .collect();
+        assert_eq!(records.len(), 3);
+        // At the limit: 11 bytes without the line end.
+        assert!(matches!(&records[0].content, Content::Text(t) if t == "{\"s\": \"ok\"}"));
+        assert!(
+            matches!(&records[1].content, Content::Unreadable(m) if m.contains("17 bytes long, more than the limit of 11 bytes")),
+            "{:?}",
+            records[1].content
+        );
+        assert!(matches!(&records[2].content, Content::Text(_)));
+    }
+
+    #[test]
+    fn csv_fields_that_look_like_formulas_are_neutralised() {
+        let options = BatchOptions {
+            format: SummaryFormat::Csv,
+            ..BatchOptions::default()
+        };
+        let input = r#"{"s": "=HYPERLINK(\"http://x\",\"y\")", "d": []}
+{"s": "+1+1", "d": []}
+{"s": "@SUM(A1)", "d": []}
+{"s": "-2", "d": []}
+{"s": "\tTAB", "d": []}
+{"s": "临泽县", "d": []}
+"#;
+        let (out, _, _) = run(input, &options);
+        assert!(
+            out.contains(r#","'=HYPERLINK(""http://x"",""y"")","#),
+            "{out}"
+        );
+        for neutral in [",'+1+1,", ",'@SUM(A1),", ",'-2,", ",'\tTAB,", ",临泽县,"] {
+            assert!(out.contains(neutral), "{neutral} in {out}");
+        }
+    }
+
+    /// A stream whose reader has gone after `room` bytes.
+    struct ClosesAfter {
+        room: usize,
+        written: Vec<u8>,
+    }
+
+    impl Write for ClosesAfter {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.written.len() + buf.len() > self.room {
+                return Err(io::ErrorKind::BrokenPipe.into());
+            }
+            self.written.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_closed_output_stops_the_run_and_says_so() {
+        let input = "{\"s\": \"a\", \"d\": []}\n".repeat(10);
+        let options = BatchOptions {
+            format: SummaryFormat::Csv,
+            window: 2,
+            ..BatchOptions::default()
+        };
+        let mut out = ClosesAfter {
+            room: 100,
+            written: Vec::new(),
+        };
+        let mut records = LineRecords::new(input.as_bytes(), "in.jsonl");
+        let totals = run_batch(
+            &mut records,
+            &fake,
+            &[],
+            &options,
+            &mut out,
+            &mut |_| {},
+            &mut |_| {},
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(totals.output_closed);
+        assert!(totals.inspections < 10, "the run stopped early: {totals:?}");
     }
 }

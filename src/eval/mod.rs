@@ -83,6 +83,10 @@ impl Rubric {
         findings: &Findings,
         options: &Options,
     ) -> Result<Report<'_>, EvalErrors> {
+        let form = findings::form_errors(findings);
+        if !form.is_empty() {
+            return Err(FindingsErrors(form));
+        }
         Evaluation::new(self, findings, options).run()
     }
 
