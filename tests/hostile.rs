@@ -286,3 +286,26 @@ fn unknown_ids_and_clause_lists_stay_bounded() {
     assert!(error.contains("c19 and 1980 more"));
     assert!(error.len() < 2_000_000, "{} bytes of errors", error.len());
 }
+
+#[test]
+fn inside_the_documented_envelope_every_figure_is_exact() {
+    // Total below 10^9, numbers with at most 4 decimal places, counts below
+    // 10^15: exact whatever the findings (docs/limits.md).
+    let source = "rubric \"r\" {\n  rounding 4\n  item 1 \"x\" weight 999999997.9999 {\n    owner \"甲\"\n    clause a \"每次\" deduct 0.0001 per occurrence\n    clause b \"酌情\" deduct up to 3.0001\n  }\n  item 2 \"y\" weight 1.0001 optional {\n    owner \"甲\"\n    clause a \"c\" deduct 1\n  }\n  item 3 \"z\" weight 0.9999 {\n    owner \"甲\"\n    external e \"外\" weight 0.9999\n  }\n}\n";
+    let rubric = Rubric::parse(source).expect("compiles");
+    let findings = Findings::new("甲")
+        .with(Finding::clause("1", "a").count(999_999_999_999_999))
+        .with(Finding::clause("1", "b").amount("2.9999".parse().expect("decimal")))
+        .with(Finding::not_applicable("2").reason("无"))
+        .with(Finding::external(
+            "3",
+            "e",
+            "0.1234".parse().expect("decimal"),
+        ));
+    let report = rubric
+        .evaluate(&findings, &Options::default())
+        .expect("inside the envelope nothing is refused");
+    // The per clause is capped at the item weight: item 1 scores 0.
+    assert_eq!(report.raw.to_string(), "0.1234");
+    assert!(!report.score_exact.is_zero() && report.score_exact.is_sign_positive());
+}
