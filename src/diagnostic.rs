@@ -297,7 +297,7 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 /// The longest id, in characters, that gets a "did you mean" hint: longer
 /// ids are no typo of a short one, and comparing them would cost time
 /// that grows with their length.
-pub const MAX_HINT_ID: usize = 64;
+pub const MAX_HINT_ID: usize = 32;
 
 /// The candidate closest to `wanted`, if it is close enough to be a likely
 /// typo. Ids longer than [`MAX_HINT_ID`] characters get no hint; each
@@ -309,24 +309,38 @@ pub fn closest<'c>(wanted: &str, candidates: impl IntoIterator<Item = &'c str>) 
     }
     let limit = (wanted_len / 3).max(1);
     let wanted: Vec<char> = wanted.to_lowercase().chars().collect();
-    candidates
-        .into_iter()
-        .filter(|c| c.chars().count().abs_diff(wanted_len) <= limit)
-        .filter_map(|c| {
-            let c_lower: Vec<char> = c.to_lowercase().chars().collect();
-            distance_within(&wanted, &c_lower, limit).map(|d| (d, c))
-        })
-        .min_by_key(|(d, c)| (*d, *c))
-        .map(|(_, c)| c)
+    // One buffer for the candidate and one row, reused: no allocation per candidate.
+    let mut candidate_chars = Vec::new();
+    let mut row = Vec::new();
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        if c.chars().count().abs_diff(wanted_len) > limit {
+            continue;
+        }
+        candidate_chars.clear();
+        candidate_chars.extend(c.chars().flat_map(char::to_lowercase));
+        let Some(d) = distance_within(&wanted, &candidate_chars, limit, &mut row) else {
+            continue;
+        };
+        let better = match best {
+            Some(current) => (d, c) < current,
+            None => true,
+        };
+        if better {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
 }
 
 /// The edit distance of `a` and `b` when it is at most `limit`: rows stop
 /// as soon as every entry is past the limit.
-fn distance_within(a: &[char], b: &[char], limit: usize) -> Option<usize> {
+fn distance_within(a: &[char], b: &[char], limit: usize, row: &mut Vec<usize>) -> Option<usize> {
     if a.len().abs_diff(b.len()) > limit {
         return None;
     }
-    let mut row: Vec<usize> = (0..=b.len()).collect();
+    row.clear();
+    row.extend(0..=b.len());
     for (i, ca) in a.iter().enumerate() {
         let mut diagonal = i;
         let mut smallest = i + 1;
@@ -385,7 +399,7 @@ mod tests {
                 let (a_chars, b_chars): (Vec<char>, Vec<char>) =
                     (a.chars().collect(), b.chars().collect());
                 for limit in 0..4 {
-                    let bounded = distance_within(&a_chars, &b_chars, limit);
+                    let bounded = distance_within(&a_chars, &b_chars, limit, &mut Vec::new());
                     assert_eq!(bounded, (full <= limit).then_some(full), "{a} {b} {limit}");
                 }
             }
