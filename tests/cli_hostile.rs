@@ -367,3 +367,50 @@ fn every_stdin_write_of_a_batch_is_bounded() {
     );
     assert!(stdout.contains(",scored,"), "{stdout}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_terminated_batch_says_so_and_leaves_no_folder() {
+    let dir = scratch();
+    write(&dir, "r.rubric", VALID);
+    let mut child = command(
+        &dir,
+        &[
+            "eval", "r.rubric", "--batch", "-", "--format", "csv", "--out", "reports",
+        ],
+    )
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .expect("the binary runs");
+    // Some inspections, then the input stays open: the run is mid-way.
+    // (Fewer than a pipe holds, so that writing them never waits.)
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin
+        .write_all(format!("{FINDINGS}\n").repeat(100).as_bytes())
+        .expect("written");
+    std::thread::sleep(std::time::Duration::from_millis(1000));
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let out = child.wait_with_output().expect("the binary ends");
+    drop(stdin);
+    assert_eq!(out.status.code(), Some(130), "{}", show(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("interrupted; the run stopped early"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("nothing was written to `reports`"),
+        "{stderr}"
+    );
+    assert_eq!(
+        names(&dir),
+        vec!["r.rubric"],
+        "no report folder, no partial folder"
+    );
+}

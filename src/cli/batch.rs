@@ -24,6 +24,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// How the summary table is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -447,6 +448,9 @@ struct Processed {
     io_error: bool,
 }
 
+/// Set when Ctrl-C or SIGTERM stops the run: no report is written after it.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
 /// Where report files go: written into `write`, shown as in `show`.
 #[derive(Clone, Copy)]
 struct ReportDir<'a> {
@@ -475,6 +479,15 @@ where
     let mut result = text.and_then(|text| evaluate(&text, out.is_some()));
     let mut report_path = None;
     let mut io_error = false;
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        return Processed {
+            number,
+            source,
+            result,
+            report_path: None,
+            io_error: false,
+        };
+    }
     if let (Ok(scored), Some(dir)) = (&mut result, out) {
         if let Some(json) = scored.report_json.take() {
             let name = report_file_name(number, &scored.subject);
@@ -1312,6 +1325,29 @@ pub fn run(
         },
         None => None,
     };
+    // Ctrl-C or SIGTERM: say that the run stopped early, remove the partial
+    // folder (`DIR` itself is never touched before the run is complete),
+    // and exit 130. If no handler can be set, the signal still ends the
+    // process and only the partial folder is left.
+    let cleanup = staging.clone();
+    let shown = args.out.clone();
+    let _ = ctrlc::set_handler(move || {
+        INTERRUPTED.store(true, Ordering::SeqCst);
+        errln!("error: interrupted; the run stopped early and its summary is incomplete");
+        if let (Some(partial), Some(dir)) = (&cleanup, &shown) {
+            // A report being written as the signal came may land after a
+            // first removal: try again until the folder is gone.
+            for _ in 0..20 {
+                let _ = std::fs::remove_dir_all(partial);
+                if !partial.exists() {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            errln!("note: nothing was written to `{}`", dir.display());
+        }
+        std::process::exit(130);
+    });
     let options = BatchOptions {
         format,
         out: args.out.clone(),
@@ -1447,7 +1483,9 @@ where
     E: Fn(&str, bool) -> Result<Scored, Vec<Problem>> + Sync,
 {
     let stdout = io::stdout();
-    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    // Not locked for the whole run: an interrupt exits the process, and
+    // exiting flushes standard output, which must then be free to lock.
+    let mut out = io::BufWriter::with_capacity(1 << 16, stdout);
     let result = if input == Path::new("-") {
         let progress = Progress::new(None, "");
         let mut records = LineRecords::new(io::stdin().lock(), "<stdin>");
