@@ -309,3 +309,26 @@ fn inside_the_documented_envelope_every_figure_is_exact() {
     assert_eq!(report.raw.to_string(), "0.1234");
     assert!(!report.score_exact.is_zero() && report.score_exact.is_sign_positive());
 }
+
+#[test]
+fn a_percentage_threshold_survives_the_json_round_trip() {
+    // Found by fuzzing (`fuzz/` target `compile`): the JSON form keeps the
+    // threshold's value (0.5), not that it was written as `50%`; reading it
+    // back gives the same JSON and a rubric that passes the same checks.
+    let source = "rubric \"阈值\" {\n  item 1 \"比率\" weight 10 {\n    clause d \"非数\" deduct 1 when below 50%\n  }\n}\n";
+    let rubric = Rubric::parse(source).expect("compiles");
+    let json = rubric::export::to_json(&rubric);
+    let back = rubric::export::from_json(&json).expect("reads back");
+    assert_eq!(rubric::export::to_json(&back), json);
+    assert!(rubric::check::check(&back).iter().all(|d| !d.is_error()));
+    let findings =
+        Findings::new("甲").with(Finding::clause("1", "d").value("0.49".parse().expect("decimal")));
+    let (a, b) = (
+        rubric
+            .evaluate(&findings, &Options::default())
+            .expect("scores"),
+        back.evaluate(&findings, &Options::default())
+            .expect("scores"),
+    );
+    assert_eq!(a.score, b.score);
+}
