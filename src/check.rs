@@ -60,6 +60,7 @@ impl<'r> Checker<'r> {
         self.duplicate_vetoes();
         self.duplicate_items_and_penalties();
         self.total_adds_up();
+        self.weights_in_exact_range();
         self.grade_bands();
         let rubric = self.rubric;
         for item in rubric.items() {
@@ -279,7 +280,9 @@ impl<'r> Checker<'r> {
         if items.is_empty() {
             return; // E0214 says what is wrong.
         }
-        let sum: Decimal = items.iter().map(|i| i.weight.value).sum();
+        let Some(sum) = crate::exact::sum(items.iter().map(|i| i.weight.value)) else {
+            return; // E0250 says what is wrong.
+        };
         if sum != total.value {
             self.push(
                 Diagnostic::new(
@@ -301,6 +304,26 @@ impl<'r> Checker<'r> {
                     show_decimal(sum)
                 )),
             );
+        }
+    }
+
+    /// E0250: the item weights must add up within the exact range, since
+    /// the total and every rescaled score are computed from their sum.
+    fn weights_in_exact_range(&mut self) {
+        let mut sum = Decimal::ZERO;
+        for item in self.rubric.items() {
+            match crate::exact::add(sum, item.weight.value) {
+                Some(next) => sum = next,
+                None => {
+                    self.push(beyond_exact_range(
+                        item.weight.span,
+                        "the item weights",
+                        sum,
+                        item.weight.value,
+                    ));
+                    return;
+                }
+            }
         }
     }
 
@@ -434,7 +457,19 @@ impl<'r> Checker<'r> {
             } => {
                 self.positive(amount, || format!("clause `{id}` deducts zero"));
                 self.percentage(threshold);
-                if threshold.value.is_zero() && *op == crate::model::Comparison::Below {
+                if threshold.value < Decimal::ZERO {
+                    self.push(
+                        Diagnostic::new(
+                            Code::ZeroValue,
+                            threshold.span,
+                            format!(
+                                "clause `{id}` has the negative threshold {}",
+                                show(threshold)
+                            ),
+                        )
+                        .with_help("a threshold is a rate or a count: zero or more"),
+                    );
+                } else if threshold.value.is_zero() && *op == crate::model::Comparison::Below {
                     self.push(
                         Diagnostic::new(
                             Code::ZeroValue,
@@ -450,7 +485,18 @@ impl<'r> Checker<'r> {
 
     /// E0205 when `amount` is zero, E0206 when it is a percentage above 100%.
     fn positive(&mut self, amount: &Amount, message: impl FnOnce() -> String) {
-        if amount.value.is_zero() {
+        if amount.value < Decimal::ZERO {
+            // The text language has no minus sign; a rubric made in code or
+            // read from JSON can still hold one.
+            self.push(
+                Diagnostic::new(
+                    Code::ZeroValue,
+                    amount.span,
+                    format!("{} is negative", show(amount)),
+                )
+                .with_help("a weight, amount, cap or bound must be greater than zero"),
+            );
+        } else if amount.value.is_zero() {
             self.push(
                 Diagnostic::new(Code::ZeroValue, amount.span, message())
                     .with_help("a weight, amount, cap or bound must be greater than zero"),
@@ -495,7 +541,18 @@ impl<'r> Checker<'r> {
         let weight = item.weight.value;
         let mut sum = Decimal::ZERO;
         for external in &item.externals {
-            sum += external.weight.value;
+            sum = match crate::exact::add(sum, external.weight.value) {
+                Some(sum) => sum,
+                None => {
+                    self.push(beyond_exact_range(
+                        external.weight.span,
+                        "the externals' weights",
+                        sum,
+                        external.weight.value,
+                    ));
+                    return;
+                }
+            };
             if sum > weight {
                 let total = item.external_weight();
                 self.push(
@@ -918,6 +975,20 @@ fn list_ids<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> String {
         text.push_str(&format!(" and {} more", count - LISTED_IDS));
     }
     text
+}
+
+/// E0250 for a sum of `what` that leaves the exact range when `value` is added to `sum`.
+fn beyond_exact_range(span: Span, what: &str, sum: Decimal, value: Decimal) -> Diagnostic {
+    Diagnostic::new(
+        Code::BeyondExactRange,
+        span,
+        format!(
+            "{what} add up past the exact decimal range: {} + {} needs more than 28 significant digits",
+            show_decimal(sum),
+            show_decimal(value)
+        ),
+    )
+    .with_help("every sum is exact or refused; the exact range is 28 significant digits (see Limits in the language reference)")
 }
 
 #[cfg(test)]

@@ -112,6 +112,8 @@ codes! {
     NoItems = "E0214", Error;
     /// A `rounding` that cannot be honoured.
     InvalidRounding = "E0215", Error;
+    /// Weights that add up past what an exact decimal holds.
+    BeyondExactRange = "E0250", Error;
 
     // --- Warnings (W03xx) ---
     /// A once-deduction larger than its item's weight.
@@ -292,15 +294,78 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-/// The candidate closest to `wanted`, if it is close enough to be a likely typo.
+/// The longest id, in characters, that gets a "did you mean" hint: longer
+/// ids are no typo of a short one, and comparing them would cost time
+/// that grows with their length.
+pub const MAX_HINT_ID: usize = 32;
+
+/// The candidate closest to `wanted`, if it is close enough to be a likely
+/// typo. Ids longer than [`MAX_HINT_ID`] characters get no hint; each
+/// comparison stops as soon as the distance is known to be too large.
 pub fn closest<'c>(wanted: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
-    let limit = (wanted.chars().count() / 3).max(1);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(&wanted.to_lowercase(), &c.to_lowercase()), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, c)| (*d, *c))
-        .map(|(_, c)| c)
+    let wanted_len = wanted.chars().count();
+    if wanted_len > MAX_HINT_ID {
+        return None;
+    }
+    let limit = (wanted_len / 3).max(1);
+    let wanted: Vec<char> = wanted.to_lowercase().chars().collect();
+    // One buffer for the candidate and one row, reused: no allocation per candidate.
+    let mut candidate_chars = Vec::new();
+    let mut row = Vec::new();
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        if c.chars().count().abs_diff(wanted_len) > limit {
+            continue;
+        }
+        candidate_chars.clear();
+        candidate_chars.extend(c.chars().flat_map(char::to_lowercase));
+        let Some(d) = distance_within(&wanted, &candidate_chars, limit, &mut row) else {
+            continue;
+        };
+        let better = match best {
+            Some(current) => (d, c) < current,
+            None => true,
+        };
+        if better {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// The edit distance of `a` and `b` when it is at most `limit`: rows stop
+/// as soon as every entry is past the limit.
+fn distance_within(a: &[char], b: &[char], limit: usize, row: &mut Vec<usize>) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    row.clear();
+    row.extend(0..=b.len());
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = i;
+        let mut smallest = i + 1;
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let above = row.get(j + 1).copied().unwrap_or(usize::MAX);
+            let left = row.get(j).copied().unwrap_or(usize::MAX);
+            let value = if ca == cb {
+                diagonal
+            } else {
+                1 + diagonal.min(above).min(left)
+            };
+            diagonal = above;
+            if let Some(cell) = row.get_mut(j + 1) {
+                *cell = value;
+            }
+            smallest = smallest.min(value);
+        }
+        if smallest > limit {
+            return None;
+        }
+    }
+    row.last().copied().filter(|d| *d <= limit)
 }
 
 #[cfg(test)]
@@ -314,6 +379,45 @@ mod tests {
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("dedcut", "deduct"), 2);
         assert_eq!(edit_distance("临泽", "临泽县"), 1);
+    }
+
+    #[test]
+    fn bounded_distances_agree_with_the_full_one() {
+        let words = [
+            "enterprise",
+            "enterprize",
+            "",
+            "abc",
+            "dedcut",
+            "deduct",
+            "临泽",
+            "临泽县",
+        ];
+        for a in words {
+            for b in words {
+                let full = edit_distance(a, b);
+                let (a_chars, b_chars): (Vec<char>, Vec<char>) =
+                    (a.chars().collect(), b.chars().collect());
+                for limit in 0..4 {
+                    let bounded = distance_within(&a_chars, &b_chars, limit, &mut Vec::new());
+                    assert_eq!(bounded, (full <= limit).then_some(full), "{a} {b} {limit}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_very_long_id_gets_no_hint_and_costs_nothing() {
+        let at = "u".repeat(MAX_HINT_ID - 1) + "x";
+        let declared = "u".repeat(MAX_HINT_ID);
+        assert_eq!(closest(&at, [declared.as_str()]), Some(declared.as_str()));
+        let past = "u".repeat(MAX_HINT_ID) + "x";
+        let declared_past = "u".repeat(MAX_HINT_ID + 1);
+        assert_eq!(closest(&past, [declared_past.as_str()]), None);
+        let huge = "u".repeat(1_000_000);
+        let start = std::time::Instant::now();
+        assert_eq!(closest(&huge, [huge.as_str()]), None);
+        assert!(start.elapsed() < std::time::Duration::from_secs(1));
     }
 
     #[test]

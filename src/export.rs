@@ -16,7 +16,6 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::str::FromStr;
 
 // --- JSON ------------------------------------------------------------------
 
@@ -301,7 +300,9 @@ fn checks(list: &[CheckStep]) -> Vec<CheckJson<'_>> {
 /// not hold: spans (all empty) and whether a number was written as a
 /// percentage (`50%` comes back as `0.5`). Decimals may be strings or JSON
 /// numbers. Unknown keys are refused, like in findings. The rubric is not
-/// validated: run [`check`](crate::check::check) on it.
+/// validated: run [`check`](crate::check::check) on it, which applies every
+/// rule of a compiled rubric (negative numbers, sums past the exact range
+/// included, which the text language cannot even express).
 pub fn from_json(value: &Value) -> Result<Rubric, String> {
     let root = Object::new(value, "")?;
     root.only(&[
@@ -662,8 +663,18 @@ impl<'v> Object<'v> {
                 ))
             }
         };
-        let value = Decimal::from_str(&text)
-            .map_err(|_| format!("{}{key}: `{text}` is not a decimal", self.at))?;
+        let value = Decimal::from_str_exact(&text).map_err(|_| {
+            if Decimal::from_str_exact(text.trim_end_matches('0')).is_ok()
+                || text.parse::<f64>().is_ok()
+            {
+                format!(
+                    "{}{key}: `{text}` has more than the 28 significant digits of an exact decimal",
+                    self.at
+                )
+            } else {
+                format!("{}{key}: `{text}` is not a decimal", self.at)
+            }
+        })?;
         Ok(Amount {
             value,
             percent: false,
@@ -1110,11 +1121,26 @@ fn clause_csv(
     );
 }
 
+/// Whether a spreadsheet would run a CSV field as a formula: it starts with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return. Every CSV this crate and
+/// its tool write puts an apostrophe before such a field, so that a
+/// spreadsheet shows the text (`'=HYPERLINK(…)`) instead of running it.
+pub fn csv_formula_like(field: &str) -> bool {
+    field.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
 fn row(out: &mut String, fields: &[&str]) {
     for (i, field) in fields.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
+        let neutral;
+        let field = if csv_formula_like(field) {
+            neutral = format!("'{field}");
+            neutral.as_str()
+        } else {
+            field
+        };
         if field.contains([',', '"', '\r', '\n']) {
             out.push('"');
             out.push_str(&field.replace('"', "\"\""));

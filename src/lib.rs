@@ -91,6 +91,7 @@
 pub mod check;
 pub mod diagnostic;
 pub mod eval;
+pub(crate) mod exact;
 pub mod export;
 pub mod fmt;
 pub mod model;

@@ -95,7 +95,12 @@ impl<'a> LineIndex<'a> {
     /// Indexes `source`.
     pub fn new(source: &'a str) -> LineIndex<'a> {
         let mut line_starts = vec![0];
-        line_starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
+        // `\n`, `\r\n` and a lone `\r` each end a line.
+        let bytes = source.as_bytes();
+        line_starts.extend(bytes.iter().enumerate().filter_map(|(i, &b)| {
+            let ends = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+            ends.then_some(i + 1)
+        }));
         LineIndex {
             source,
             line_starts,

@@ -24,6 +24,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// How the summary table is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -56,7 +57,14 @@ pub struct BatchOptions {
     pub largest: usize,
     /// How many clauses and owners the text and Markdown aggregate show.
     pub top: usize,
+    /// Where the files of `out` are written until the run is complete
+    /// (then the folder is renamed to `out`); `None` writes into `out`.
+    pub staging: Option<PathBuf>,
 }
+
+/// The longest line a JSON Lines batch reads (16 MiB); a longer line fails
+/// alone, as its row, and the batch goes on.
+pub const MAX_LINE_BYTES: usize = 16 << 20;
 
 impl Default for BatchOptions {
     fn default() -> BatchOptions {
@@ -67,6 +75,7 @@ impl Default for BatchOptions {
             window_bytes: 64 << 20,
             largest: 3,
             top: 10,
+            staging: None,
         }
     }
 }
@@ -265,7 +274,7 @@ impl Record {
 }
 
 /// How a batch ended.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Totals {
     /// Inspections read.
     pub inspections: u64,
@@ -275,6 +284,10 @@ pub struct Totals {
     pub failed: u64,
     /// True when a report file could not be written.
     pub io_error: bool,
+    /// True when standard output closed before the summary was written whole.
+    pub output_closed: bool,
+    /// Why the aggregate was refused: a sum past the exact range.
+    pub aggregate_refused: Option<String>,
 }
 
 /// The inspections of a JSON Lines stream: one per non-blank line.
@@ -285,9 +298,49 @@ pub struct LineRecords<R> {
     number: u64,
     bytes_read: u64,
     buffer: Vec<u8>,
+    max_line: usize,
+    /// Whether the last line read ended with `\n` (not the end of input).
+    line_ended: bool,
 }
 
 impl<R: BufRead> LineRecords<R> {
+    /// Reads lines of at most `max_line` bytes (default [`MAX_LINE_BYTES`]);
+    /// a longer line becomes a failed row and is skipped without being held.
+    pub fn with_max_line(mut self, max_line: usize) -> LineRecords<R> {
+        self.max_line = max_line;
+        self
+    }
+
+    /// Reads one line into the buffer, keeping at most `max_line + 1`
+    /// bytes of it: the length of the whole line, and whether it ended.
+    fn read_line(&mut self) -> io::Result<usize> {
+        let mut length = 0;
+        self.line_ended = false;
+        loop {
+            let available = match self.reader.fill_buf() {
+                Ok(available) => available,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if available.is_empty() {
+                return Ok(length);
+            }
+            let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
+                Some(at) => (available.get(..=at).unwrap_or(available), true),
+                None => (available, false),
+            };
+            let room = (self.max_line + 1).saturating_sub(self.buffer.len());
+            self.buffer
+                .extend_from_slice(chunk.get(..room.min(chunk.len())).unwrap_or_default());
+            let used = chunk.len();
+            length += used;
+            self.reader.consume(used);
+            if done {
+                self.line_ended = true;
+                return Ok(length);
+            }
+        }
+    }
     /// Reads `reader`; `input` is its name in error lines.
     pub fn new(reader: R, input: impl Into<String>) -> LineRecords<R> {
         LineRecords {
@@ -297,6 +350,8 @@ impl<R: BufRead> LineRecords<R> {
             number: 0,
             bytes_read: 0,
             buffer: Vec::new(),
+            max_line: MAX_LINE_BYTES,
+            line_ended: false,
         }
     }
 
@@ -312,10 +367,9 @@ impl<R: BufRead> Iterator for LineRecords<R> {
     fn next(&mut self) -> Option<io::Result<Record>> {
         loop {
             self.buffer.clear();
-            let read = match self.reader.read_until(b'\n', &mut self.buffer) {
+            let read = match self.read_line() {
                 Ok(0) => return None,
                 Ok(read) => read,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Some(Err(e)),
             };
             self.bytes_read += read as u64;
@@ -328,12 +382,20 @@ impl<R: BufRead> Iterator for LineRecords<R> {
                 input: self.input.clone(),
                 line: self.line,
             };
-            let content = match std::str::from_utf8(&self.buffer) {
-                Ok(text) => Content::Text(text.trim_end_matches(['\n', '\r']).to_owned()),
-                Err(e) => Content::Unreadable(format!(
-                    "the line is not UTF-8 text (invalid byte at column {})",
-                    e.valid_up_to() + 1
-                )),
+            let length = read.saturating_sub(usize::from(self.line_ended));
+            let content = if length > self.max_line {
+                Content::Unreadable(format!(
+                    "the line is {length} bytes long, more than the limit of {} bytes for one inspection",
+                    self.max_line
+                ))
+            } else {
+                match std::str::from_utf8(&self.buffer) {
+                    Ok(text) => Content::Text(text.trim_end_matches(['\n', '\r']).to_owned()),
+                    Err(e) => Content::Unreadable(format!(
+                        "the line is not UTF-8 text (invalid byte at column {})",
+                        e.valid_up_to() + 1
+                    )),
+                }
             };
             return Some(Ok(Record {
                 number: self.number,
@@ -386,7 +448,17 @@ struct Processed {
     io_error: bool,
 }
 
-fn process<E>(record: Record, evaluate: &E, out: Option<&Path>) -> Processed
+/// Set when Ctrl-C or SIGTERM stops the run: no report is written after it.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Where report files go: written into `write`, shown as in `show`.
+#[derive(Clone, Copy)]
+struct ReportDir<'a> {
+    write: &'a Path,
+    show: &'a Path,
+}
+
+fn process<E>(record: Record, evaluate: &E, out: Option<ReportDir<'_>>) -> Processed
 where
     E: Fn(&str, bool) -> Result<Scored, Vec<Problem>> + Sync,
 {
@@ -407,11 +479,23 @@ where
     let mut result = text.and_then(|text| evaluate(&text, out.is_some()));
     let mut report_path = None;
     let mut io_error = false;
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        return Processed {
+            number,
+            source,
+            result,
+            report_path: None,
+            io_error: false,
+        };
+    }
     if let (Ok(scored), Some(dir)) = (&mut result, out) {
         if let Some(json) = scored.report_json.take() {
-            let path = dir.join(report_file_name(number, &scored.subject));
+            let name = report_file_name(number, &scored.subject);
+            let path = dir.write.join(&name);
+            // The folder is renamed into place only when the run is whole,
+            // so a file cut short by a full disk is never seen.
             match std::fs::write(&path, json) {
-                Ok(()) => report_path = Some(path),
+                Ok(()) => report_path = Some(dir.show.join(name)),
                 Err(e) => {
                     io_error = true;
                     result = Err(vec![Problem::new(format!(
@@ -469,8 +553,13 @@ where
     let mut totals = Totals::default();
     let mut aggregate = Aggregate::new(grades);
     let writer = SummaryWriter { options };
+    let mut sink = Sink { out, closed: false };
+    let out = &mut sink;
     writer.header(out)?;
-    let report_dir = options.out.as_deref();
+    let report_dir = options.out.as_deref().map(|show| ReportDir {
+        write: options.staging.as_deref().unwrap_or(show),
+        show,
+    });
     let mut window = Vec::with_capacity(options.window.min(4096));
     loop {
         window.clear();
@@ -512,19 +601,89 @@ where
         }
         out.flush()?;
         progress(&totals);
+        // Without report files there is nothing left to do for a reader
+        // that went away; with them, the reports and aggregate are finished.
+        if out.closed && report_dir.is_none() {
+            totals.output_closed = true;
+            return Ok(totals);
+        }
     }
-    writer.footer(out, &aggregate, &totals)?;
-    if let Some(dir) = report_dir {
-        let json = aggregate.to_json(&totals, usize::MAX).to_string();
-        std::fs::write(dir.join("aggregate.json"), json + "\n")?;
+    totals.aggregate_refused = aggregate
+        .beyond
+        .get()
+        .map(|(what, a, b)| format!("{what}: {}", crate::exact::out_of_range(a, '+', b)));
+    if totals.aggregate_refused.is_none() {
+        writer.footer(out, &aggregate, &totals)?;
+        if let Some(dir) = report_dir {
+            let json = aggregate.to_json(&totals, usize::MAX).to_string();
+            let path = dir.write.join("aggregate.json");
+            std::fs::write(&path, json + "\n").map_err(|e| {
+                io::Error::new(
+                    e.kind(),
+                    format!(
+                        "cannot write `{}`: {e}",
+                        dir.show.join("aggregate.json").display()
+                    ),
+                )
+            })?;
+        }
     }
     out.flush()?;
+    totals.output_closed = out.closed;
     Ok(totals)
 }
 
-/// Adds without overflowing: a sum that does not fit saturates.
-fn add(sum: &mut Decimal, amount: Decimal) {
-    *sum = sum.checked_add(amount).unwrap_or(Decimal::MAX);
+/// The summary's stream: once the reader has gone (a closed pipe), what
+/// is left is dropped and noted, so that report files can still be finished.
+struct Sink<'a> {
+    out: &'a mut dyn Write,
+    closed: bool,
+}
+
+impl Write for Sink<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        match self.out.write(buf) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(buf.len())
+            }
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        match self.out.flush() {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
+}
+
+/// Adds exactly; the first sum past the exact range is kept in `beyond`
+/// (with what it was the sum of) and the aggregate is then refused.
+fn add(
+    beyond: &std::cell::Cell<Option<(&'static str, Decimal, Decimal)>>,
+    what: &'static str,
+    sum: &mut Decimal,
+    amount: Decimal,
+) {
+    match crate::exact::add(*sum, amount) {
+        Some(next) => *sum = next,
+        None => {
+            if beyond.get().is_none() {
+                beyond.set(Some((what, *sum, amount)));
+            }
+        }
+    }
 }
 
 #[derive(Debug, Default, Clone)]
@@ -544,6 +703,8 @@ struct Aggregate {
     score_sum: Decimal,
     lowest: Option<Decimal>,
     highest: Option<Decimal>,
+    /// The first sum that left the exact range: what it summed, and its operands.
+    beyond: std::cell::Cell<Option<(&'static str, Decimal, Decimal)>>,
 }
 
 impl Aggregate {
@@ -560,11 +721,17 @@ impl Aggregate {
             score_sum: Decimal::ZERO,
             lowest: None,
             highest: None,
+            beyond: std::cell::Cell::new(None),
         }
     }
 
     fn add(&mut self, scored: &Scored) {
-        add(&mut self.score_sum, scored.score);
+        add(
+            &self.beyond,
+            "the sum of the scores",
+            &mut self.score_sum,
+            scored.score,
+        );
         self.lowest = Some(self.lowest.map_or(scored.score, |l| l.min(scored.score)));
         self.highest = Some(self.highest.map_or(scored.score, |h| h.max(scored.score)));
         let grade = scored
@@ -581,7 +748,12 @@ impl Aggregate {
                 Some(total) => total,
                 None => self.clauses.entry(clause.clone()).or_default(),
             };
-            add(&mut total.points, *amount);
+            add(
+                &self.beyond,
+                "the points lost to a clause",
+                &mut total.points,
+                *amount,
+            );
             total.triggered += 1;
         }
         for (owner, amount) in &scored.by_owner {
@@ -589,7 +761,7 @@ impl Aggregate {
                 Some(total) => total,
                 None => self.owners.entry(owner.clone()).or_default(),
             };
-            add(total, *amount);
+            add(&self.beyond, "the points lost by an owner", total, *amount);
         }
         for veto in &scored.vetoes {
             match self.vetoes.get_mut(veto) {
@@ -991,8 +1163,17 @@ fn markdown_aggregate(aggregate: &Aggregate, totals: &Totals, top: usize) -> Str
     text
 }
 
-/// A CSV field, quoted when it needs to be.
+/// A CSV field, quoted when it needs to be. Text that a spreadsheet would
+/// run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return) is written after an apostrophe, so that it is shown, not run.
 fn csv(field: &str) -> String {
+    let neutral;
+    let field = if crate::export::csv_formula_like(field) {
+        neutral = format!("'{field}");
+        neutral.as_str()
+    } else {
+        field
+    };
     if field.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {
@@ -1080,8 +1261,8 @@ impl Progress {
     /// Prints a line on stderr without breaking the bar.
     pub fn println(&self, line: &str) {
         match &self.bar {
-            Some(bar) => bar.suspend(|| eprintln!("{line}")),
-            None => eprintln!("{line}"),
+            Some(bar) => bar.suspend(|| errln!("{line}")),
+            None => errln!("{line}"),
         }
     }
 
@@ -1102,8 +1283,14 @@ pub struct BatchArgs {
     pub batch: Option<PathBuf>,
     /// With `--batch`: write one full JSON report per scored inspection, and
     /// `aggregate.json`, into this directory.
+    /// The folder appears when the run is complete; a folder that is not
+    /// empty is refused unless `--replace` is given.
     #[arg(long, value_name = "DIR", requires = "batch")]
     pub out: Option<PathBuf>,
+    /// With `--out`: replace a folder that is not empty, whole, when the run
+    /// is complete (its old files are removed, never mixed with new ones).
+    #[arg(long, requires = "out")]
+    pub replace: bool,
     /// With `--batch`: the number of threads (default: one per core).
     #[arg(long, value_name = "N", requires = "batch", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
@@ -1117,20 +1304,54 @@ pub fn run(
     args: &BatchArgs,
 ) -> Outcome {
     let Some(input) = &args.batch else {
-        eprintln!("error: give a findings file or `--batch INPUT`");
+        errln!("error: give a findings file or `--batch INPUT`");
         return Outcome::Usage;
     };
     if rubric_path == Path::new("-") && input == Path::new("-") {
-        eprintln!("error: the rubric and the batch cannot both be read from standard input");
+        errln!("error: the rubric and the batch cannot both be read from standard input");
         return Outcome::Usage;
     }
     let rubric = match super::load_rubric(rubric_path) {
         Ok(rubric) => rubric,
         Err(outcome) => return outcome,
     };
+    let staging = match &args.out {
+        Some(dir) => match prepare_out(dir, args.replace) {
+            Ok(staging) => Some(staging),
+            Err(message) => {
+                errln!("error: {message}");
+                return Outcome::Usage;
+            }
+        },
+        None => None,
+    };
+    // Ctrl-C or SIGTERM: say that the run stopped early, remove the partial
+    // folder (`DIR` itself is never touched before the run is complete),
+    // and exit 130. If no handler can be set, the signal still ends the
+    // process and only the partial folder is left.
+    let cleanup = staging.clone();
+    let shown = args.out.clone();
+    let _ = ctrlc::set_handler(move || {
+        INTERRUPTED.store(true, Ordering::SeqCst);
+        errln!("error: interrupted; the run stopped early and its summary is incomplete");
+        if let (Some(partial), Some(dir)) = (&cleanup, &shown) {
+            // A report being written as the signal came may land after a
+            // first removal: try again until the folder is gone.
+            for _ in 0..20 {
+                let _ = std::fs::remove_dir_all(partial);
+                if !partial.exists() {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            errln!("note: nothing was written to `{}`", dir.display());
+        }
+        std::process::exit(130);
+    });
     let options = BatchOptions {
         format,
         out: args.out.clone(),
+        staging,
         ..BatchOptions::default()
     };
     let evaluate = evaluator(&rubric, eval::Options::new().missing_external(missing));
@@ -1158,9 +1379,9 @@ pub fn run_command<E>(
 where
     E: Fn(&str, bool) -> Result<Scored, Vec<Problem>> + Sync,
 {
-    if let Some(dir) = &options.out {
+    if let Some(dir) = options.staging.as_ref().or(options.out.as_ref()) {
         if let Err(e) = std::fs::create_dir_all(dir) {
-            eprintln!("error: cannot create `{}`: {e}", dir.display());
+            errln!("error: cannot create `{}`: {e}", dir.display());
             return Outcome::Usage;
         }
     }
@@ -1168,16 +1389,87 @@ where
         Some(threads) => match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
             Ok(pool) => Some(pool),
             Err(e) => {
-                eprintln!("error: cannot start {threads} threads: {e}");
+                errln!("error: cannot start {threads} threads: {e}");
                 return Outcome::Usage;
             }
         },
         None => None,
     };
     let run = || run_input(input, evaluate, grades, options);
-    match pool {
+    let outcome = match pool {
         Some(pool) => pool.install(run),
         None => run(),
+    };
+    match (&options.staging, &options.out) {
+        (Some(staging), Some(dir)) => finish_out(staging, dir, outcome),
+        _ => outcome,
+    }
+}
+
+/// Checks that `--out DIR` may be written, and makes the folder the run
+/// writes into until it is complete: `.DIR.partial-PID`, beside `DIR`.
+fn prepare_out(dir: &Path, replace: bool) -> Result<PathBuf, String> {
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => {
+            if entries.next().is_some() && !replace {
+                return Err(format!(
+                    "`{}` is not empty: this run's reports would mix with what is there\n  = help: give a new or empty folder, or `--replace` to replace the folder whole when the run is complete",
+                    dir.display()
+                ));
+            }
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => {
+            return Err(format!(
+                "cannot use `{}` as the output folder: {e}",
+                dir.display()
+            ))
+        }
+    }
+    let staging = sibling(dir, "partial");
+    std::fs::create_dir_all(&staging)
+        .map_err(|e| format!("cannot create `{}`: {e}", staging.display()))?;
+    Ok(staging)
+}
+
+/// `.NAME.WHAT-PID` in the folder that holds `dir`.
+fn sibling(dir: &Path, what: &str) -> PathBuf {
+    let name = dir
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy());
+    dir.with_file_name(format!(".{name}.{what}-{}", std::process::id()))
+}
+
+/// Puts the finished folder in place of `dir`, or, when the run did not
+/// complete, removes it and says that nothing was written.
+fn finish_out(staging: &Path, dir: &Path, outcome: Outcome) -> Outcome {
+    if outcome == Outcome::Usage {
+        let _ = std::fs::remove_dir_all(staging);
+        errln!(
+            "note: the run did not complete; nothing was written to `{}`",
+            dir.display()
+        );
+        return outcome;
+    }
+    let old = sibling(dir, "old");
+    let result = (|| -> Result<(), String> {
+        let name = |p: &Path, e: io::Error| format!("cannot replace `{}`: {e}", p.display());
+        if std::fs::remove_dir(dir).is_err() && dir.exists() {
+            // Not empty: `--replace` asked for it to be replaced whole.
+            std::fs::rename(dir, &old).map_err(|e| name(dir, e))?;
+        }
+        std::fs::rename(staging, dir).map_err(|e| name(dir, e))?;
+        if old.exists() {
+            std::fs::remove_dir_all(&old).map_err(|e| name(&old, e))?;
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) => outcome,
+        Err(message) => {
+            errln!("error: {message}");
+            Outcome::Usage
+        }
     }
 }
 
@@ -1191,7 +1483,9 @@ where
     E: Fn(&str, bool) -> Result<Scored, Vec<Problem>> + Sync,
 {
     let stdout = io::stdout();
-    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    // Not locked for the whole run: an interrupt exits the process, and
+    // exiting flushes standard output, which must then be free to lock.
+    let mut out = io::BufWriter::with_capacity(1 << 16, stdout);
     let result = if input == Path::new("-") {
         let progress = Progress::new(None, "");
         let mut records = LineRecords::new(io::stdin().lock(), "<stdin>");
@@ -1210,7 +1504,7 @@ where
         let (files, left_out) = match directory_files(input) {
             Ok(listing) => listing,
             Err(e) => {
-                eprintln!(
+                errln!(
                     "error: cannot read the directory `{}`: {e}",
                     input.display()
                 );
@@ -1218,7 +1512,7 @@ where
             }
         };
         if !left_out.is_empty() {
-            eprintln!(
+            errln!(
                 "note: {} entries of `{}` are not `.json` files and were not read: {}",
                 left_out.len(),
                 input.display(),
@@ -1242,7 +1536,7 @@ where
         let file = match std::fs::File::open(input) {
             Ok(file) => file,
             Err(e) => {
-                eprintln!("error: cannot read `{}`: {e}", input.display());
+                errln!("error: cannot read `{}`: {e}", input.display());
                 return Outcome::Usage;
             }
         };
@@ -1273,12 +1567,34 @@ where
         result
     };
     match result {
+        Ok(totals) if totals.output_closed => {
+            let reports = if options.out.is_some() {
+                "; the report files and the aggregate were written whole"
+            } else {
+                ""
+            };
+            errln!(
+                "error: standard output was closed after {} of the inspections; the summary stopped early{reports}",
+                totals.inspections
+            );
+            Outcome::Failure
+        }
         Ok(totals) if totals.io_error => Outcome::Usage,
+        Ok(totals) if totals.aggregate_refused.is_some() => {
+            errln!(
+                "error: the aggregate is refused, its figures would not be exact: {}",
+                totals.aggregate_refused.unwrap_or_default()
+            );
+            Outcome::Failure
+        }
         Ok(totals) if totals.failed > 0 => Outcome::Failure,
         Ok(_) => Outcome::Success,
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Outcome::Success,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+            errln!("error: standard output was closed; the run stopped early");
+            Outcome::Failure
+        }
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             Outcome::Usage
         }
     }
@@ -1480,5 +1796,120 @@ mod tests {
         assert_eq!(pad("临泽", 6), "临泽  ");
         assert_eq!(pad("ab", 4), "ab  ");
         assert_eq!(pad("toolong", 3), "toolong");
+    }
+
+    #[test]
+    fn an_aggregate_past_the_exact_range_is_refused_not_saturated() {
+        let line = r#"{"s": "big", "d": [["1/a", "-29999999999999999999999999990"]]}"#;
+        let input = format!("{line}\n{line}\n{line}\n");
+        let options = BatchOptions {
+            format: SummaryFormat::Jsonl,
+            ..BatchOptions::default()
+        };
+        let (out, _, totals) = run(&input, &options);
+        assert_eq!(totals.scored, 3);
+        let refused = totals.aggregate_refused.unwrap_or_default();
+        assert!(
+            refused.starts_with("the sum of the scores: 60000000000000000000000000000 + 30000000000000000000000000000 cannot be computed exactly"),
+            "{refused}"
+        );
+        assert!(
+            !out.contains("aggregate"),
+            "no figure of a refused aggregate is shown"
+        );
+        // Two of them still add up exactly.
+        let (out, _, totals) = run(&format!("{line}\n{line}\n"), &options);
+        assert_eq!(totals.aggregate_refused, None);
+        assert!(
+            out.contains(r#""sum":"60000000000000000000000000000""#),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_line_past_the_size_limit_fails_alone() {
+        let input = "{\"s\": \"ok\"}\n{\"s\": \"too long\"}\n{\"s\": \"ok\"}\n";
+        let records: Vec<Record> = LineRecords::new(input.as_bytes(), "in.jsonl")
+            .with_max_line(11)
+            .map(|r| r.unwrap_or_else(|e| panic!("{e}")))
+            .collect();
+        assert_eq!(records.len(), 3);
+        // At the limit: 11 bytes without the line end.
+        assert!(matches!(&records[0].content, Content::Text(t) if t == "{\"s\": \"ok\"}"));
+        assert!(
+            matches!(&records[1].content, Content::Unreadable(m) if m.contains("17 bytes long, more than the limit of 11 bytes")),
+            "{:?}",
+            records[1].content
+        );
+        assert!(matches!(&records[2].content, Content::Text(_)));
+    }
+
+    #[test]
+    fn csv_fields_that_look_like_formulas_are_neutralised() {
+        let options = BatchOptions {
+            format: SummaryFormat::Csv,
+            ..BatchOptions::default()
+        };
+        let input = r#"{"s": "=HYPERLINK(\"http://x\",\"y\")", "d": []}
+{"s": "+1+1", "d": []}
+{"s": "@SUM(A1)", "d": []}
+{"s": "-2", "d": []}
+{"s": "\tTAB", "d": []}
+{"s": "临泽县", "d": []}
+"#;
+        let (out, _, _) = run(input, &options);
+        assert!(
+            out.contains(r#","'=HYPERLINK(""http://x"",""y"")","#),
+            "{out}"
+        );
+        for neutral in [",'+1+1,", ",'@SUM(A1),", ",'-2,", ",'\tTAB,", ",临泽县,"] {
+            assert!(out.contains(neutral), "{neutral} in {out}");
+        }
+    }
+
+    /// A stream whose reader has gone after `room` bytes.
+    struct ClosesAfter {
+        room: usize,
+        written: Vec<u8>,
+    }
+
+    impl Write for ClosesAfter {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.written.len() + buf.len() > self.room {
+                return Err(io::ErrorKind::BrokenPipe.into());
+            }
+            self.written.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_closed_output_stops_the_run_and_says_so() {
+        let input = "{\"s\": \"a\", \"d\": []}\n".repeat(10);
+        let options = BatchOptions {
+            format: SummaryFormat::Csv,
+            window: 2,
+            ..BatchOptions::default()
+        };
+        let mut out = ClosesAfter {
+            room: 100,
+            written: Vec::new(),
+        };
+        let mut records = LineRecords::new(input.as_bytes(), "in.jsonl");
+        let totals = run_batch(
+            &mut records,
+            &fake,
+            &[],
+            &options,
+            &mut out,
+            &mut |_| {},
+            &mut |_| {},
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(totals.output_closed);
+        assert!(totals.inspections < 10, "the run stopped early: {totals:?}");
     }
 }

@@ -37,7 +37,7 @@ pub fn run(args: Args) -> Outcome {
         let source = match read_input(path) {
             Ok(source) => source,
             Err(message) => {
-                eprintln!("{message}");
+                errln!("{message}");
                 unreadable = true;
                 continue;
             }
@@ -48,17 +48,27 @@ pub fn run(args: Args) -> Outcome {
         errors += compiled.diagnostics.errors().count();
         warnings += compiled.diagnostics.warnings().count();
         match args.format {
-            Format::Human => eprint!("{}", render_diagnostics(&name, &source, diagnostics)),
+            Format::Human => errput!("{}", render_diagnostics(&name, &source, diagnostics)),
             Format::Json => {
                 let index = LineIndex::new(&source);
-                json.extend(diagnostics.iter().map(|d| d.to_json(&name, &index)));
+                let shown = super::render::max_diagnostics();
+                json.extend(
+                    diagnostics
+                        .iter()
+                        .take(shown)
+                        .map(|d| d.to_json(&name, &index)),
+                );
+                errput!(
+                    "{}",
+                    super::render::not_shown(&name, diagnostics.len(), "diagnostics")
+                );
             }
         }
     }
     match args.format {
         Format::Human => {
             if let Some(line) = summary(errors, warnings) {
-                eprintln!("{line}");
+                errln!("{line}");
             }
         }
         Format::Json => {

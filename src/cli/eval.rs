@@ -62,13 +62,13 @@ pub fn run(args: Args) -> Outcome {
     };
     let findings_name = display_name(findings);
     if &args.rubric == findings && args.rubric.as_os_str() == "-" {
-        eprintln!("error: the rubric and the findings cannot both be read from standard input");
+        errln!("error: the rubric and the findings cannot both be read from standard input");
         return Outcome::Usage;
     }
     let findings_text = match read_input(findings) {
         Ok(text) => text,
         Err(message) => {
-            eprintln!("{message}");
+            errln!("{message}");
             return Outcome::Usage;
         }
     };
@@ -84,7 +84,7 @@ pub fn run(args: Args) -> Outcome {
                 Format::Json => report.to_json(),
                 Format::Markdown => report.to_markdown(),
                 Format::Csv | Format::Jsonl => {
-                    eprintln!("error: `--format csv` and `--format jsonl` summarise a `--batch`");
+                    errln!("error: `--format csv` and `--format jsonl` summarise a `--batch`");
                     return Outcome::Usage;
                 }
             };
@@ -94,7 +94,7 @@ pub fn run(args: Args) -> Outcome {
             print_stdout(&text)
         }
         Err(errors) => {
-            eprint!("{}", render_problems(&findings_name, &errors));
+            errput!("{}", render_problems(&findings_name, &errors));
             Outcome::Failure
         }
     }
@@ -103,7 +103,7 @@ pub fn run(args: Args) -> Outcome {
 /// `FINDINGS: findings[3].count: error: MESSAGE`, then `  = help: …`.
 pub(crate) fn render_problems(path: &str, errors: &FindingsErrors) -> String {
     let mut out = String::new();
-    for error in errors {
+    for error in errors.iter().take(super::render::max_diagnostics()) {
         out.push_str(path);
         out.push_str(": ");
         if error.location != Location::Document {
@@ -120,6 +120,7 @@ pub(crate) fn render_problems(path: &str, errors: &FindingsErrors) -> String {
         }
     }
     let count = errors.len();
+    out.push_str(&super::render::not_shown(path, count, "problems"));
     out.push_str(&format!(
         "error: {count} problem{} in the findings; no report was made\n",
         if count == 1 { "" } else { "s" }

@@ -33,21 +33,21 @@ pub fn run(args: Args) -> Outcome {
     let source = match read_input(&args.rubric) {
         Ok(source) => source,
         Err(message) => {
-            eprintln!("{message}");
+            errln!("{message}");
             return Outcome::Usage;
         }
     };
     let compiled = crate::compile(&source);
     let Some(rubric) = compiled.rubric else {
         let name = display_name(&args.rubric);
-        eprint!(
+        errput!(
             "{}",
             render_diagnostics(&name, &source, &compiled.diagnostics.0)
         );
         let errors = compiled.diagnostics.errors().count();
         let warnings = compiled.diagnostics.warnings().count();
         if let Some(line) = summary(errors, warnings) {
-            eprintln!("{line}");
+            errln!("{line}");
         }
         return Outcome::Failure;
     };

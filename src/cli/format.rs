@@ -34,7 +34,7 @@ fn format_one(path: &Path, check: bool) -> Outcome {
     let source = match read_input(path) {
         Ok(source) => source,
         Err(message) => {
-            eprintln!("{message}");
+            errln!("{message}");
             return Outcome::Usage;
         }
     };
@@ -42,7 +42,7 @@ fn format_one(path: &Path, check: bool) -> Outcome {
     let formatted = match crate::fmt::format(&source) {
         Ok(formatted) => formatted,
         Err(diagnostics) => {
-            eprint!("{}", render_diagnostics(&name, &source, &diagnostics.0));
+            errput!("{}", render_diagnostics(&name, &source, &diagnostics.0));
             return Outcome::Failure;
         }
     };
@@ -51,7 +51,7 @@ fn format_one(path: &Path, check: bool) -> Outcome {
         if formatted == source {
             return Outcome::Success;
         }
-        eprintln!("{name}: not in canonical form (run `rubric fmt {name}`)");
+        errln!("{name}: not in canonical form (run `rubric fmt {name}`)");
         return Outcome::Failure;
     }
     if stdin {
@@ -60,10 +60,11 @@ fn format_one(path: &Path, check: bool) -> Outcome {
     if formatted == source {
         return Outcome::Success;
     }
-    match std::fs::write(path, formatted) {
+    // Whole or not at all: on a full disk the rubric keeps its old text.
+    match super::atomic::write(path, formatted.as_bytes()) {
         Ok(()) => Outcome::Success,
-        Err(e) => {
-            eprintln!("error: cannot write `{name}`: {e}");
+        Err(message) => {
+            errln!("error: {message}");
             Outcome::Usage
         }
     }

@@ -4,6 +4,24 @@
 //! Exit codes (spec section 8): 0 success, 1 the input has errors (or would
 //! change under `fmt --check`), 2 usage or I/O errors.
 
+/// Writes a line to standard error. A closed or failing standard error is
+/// ignored, where `eprintln!` would panic: there is nowhere left to say it.
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
+/// Writes to standard error, ignoring a closed stream (see `errln!`).
+macro_rules! errput {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
+mod atomic;
 pub mod batch;
 mod check;
 mod eval;
@@ -23,6 +41,10 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Show at most N diagnostics (or findings problems) per file, then say
+    /// how many more there are.
+    #[arg(long, global = true, value_name = "N", default_value_t = render::DEFAULT_MAX_DIAGNOSTICS)]
+    max_diagnostics: usize,
 }
 
 #[derive(Debug, Subcommand)]
@@ -75,6 +97,7 @@ pub fn main() -> ExitCode {
             };
         }
     };
+    render::set_max_diagnostics(cli.max_diagnostics);
     let outcome = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Fmt(args) => format::run(args),
@@ -85,16 +108,36 @@ pub fn main() -> ExitCode {
     outcome.into()
 }
 
-/// Reads a file, or standard input for `-`. The error is ready to print.
+/// The largest rubric or findings file the tool reads: 16 MiB (a whole
+/// county guide is about 100 KB). Larger input is refused before it is held.
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
+
+/// Reads a file, or standard input for `-`, of at most [`MAX_FILE_BYTES`].
+/// The error is ready to print.
 pub(crate) fn read_input(path: &Path) -> Result<String, String> {
     let mut text = String::new();
+    let too_large = |name: &str| {
+        format!("error: {name} is larger than {MAX_FILE_BYTES} bytes (16 MiB), the largest input the tool reads")
+    };
     if path == Path::new("-") {
         std::io::stdin()
+            .take(MAX_FILE_BYTES + 1)
             .read_to_string(&mut text)
             .map_err(|e| format!("error: cannot read standard input: {e}"))?;
+        if text.len() as u64 > MAX_FILE_BYTES {
+            return Err(too_large("standard input"));
+        }
     } else {
-        let bytes = std::fs::read(path)
-            .map_err(|e| format!("error: cannot read `{}`: {e}", path.display()))?;
+        let name = format!("`{}`", path.display());
+        let file =
+            std::fs::File::open(path).map_err(|e| format!("error: cannot read {name}: {e}"))?;
+        let mut bytes = Vec::new();
+        file.take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("error: cannot read {name}: {e}"))?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(too_large(&name));
+        }
         text =
             String::from_utf8(bytes).map_err(|e| not_utf8(path, e.as_bytes(), e.utf8_error()))?;
     }
@@ -106,13 +149,13 @@ pub(crate) fn read_input(path: &Path) -> Result<String, String> {
 /// outcome says how to exit.
 pub(crate) fn load_rubric(path: &Path) -> Result<crate::Rubric, Outcome> {
     let source = read_input(path).map_err(|message| {
-        eprintln!("{message}");
+        errln!("{message}");
         Outcome::Usage
     })?;
     let compiled = crate::compile(&source);
     compiled.rubric.ok_or_else(|| {
         let errors: Vec<_> = compiled.diagnostics.errors().cloned().collect();
-        eprint!(
+        errput!(
             "{}",
             render::render_diagnostics(&display_name(path), &source, &errors)
         );
@@ -157,7 +200,7 @@ pub(crate) fn print_stdout(text: &str) -> Outcome {
         Ok(()) => Outcome::Success,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Success,
         Err(e) => {
-            eprintln!("error: cannot write to standard output: {e}");
+            errln!("error: cannot write to standard output: {e}");
             Outcome::Usage
         }
     }

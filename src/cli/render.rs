@@ -10,6 +10,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::span::{LineIndex, Span};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Related labels within this many lines of each other share one snippet;
 /// farther ones get their own, so a snippet never shows a long stretch of file.
@@ -25,11 +26,38 @@ const LONG_LINE_CONTEXT: usize = 256;
 pub fn render_diagnostics(path: &str, source: &str, diagnostics: &[Diagnostic]) -> String {
     let index = LineIndex::new(source);
     let mut out = String::new();
-    for diagnostic in diagnostics {
+    let shown = max_diagnostics();
+    for diagnostic in diagnostics.iter().take(shown) {
         out.push_str(&render_diagnostic(path, source, &index, diagnostic));
         out.push('\n');
     }
+    out.push_str(&not_shown(path, diagnostics.len(), "diagnostics"));
     out
+}
+
+/// How many diagnostics (or findings problems) a file shows at most.
+pub const DEFAULT_MAX_DIAGNOSTICS: usize = 100;
+
+static MAX_DIAGNOSTICS: AtomicUsize = AtomicUsize::new(DEFAULT_MAX_DIAGNOSTICS);
+
+/// Sets how many diagnostics each file shows (`--max-diagnostics N`).
+pub fn set_max_diagnostics(n: usize) {
+    MAX_DIAGNOSTICS.store(n, Ordering::Relaxed);
+}
+
+/// How many diagnostics each file shows.
+pub fn max_diagnostics() -> usize {
+    MAX_DIAGNOSTICS.load(Ordering::Relaxed)
+}
+
+/// `PATH: … and 812 more diagnostics not shown`, when some were left out.
+pub fn not_shown(path: &str, total: usize, what: &str) -> String {
+    match total.checked_sub(max_diagnostics()) {
+        Some(more) if more > 0 => format!(
+            "{path}: … and {more} more {what} not shown (`--max-diagnostics {total}` shows them all)\n"
+        ),
+        _ => String::new(),
+    }
 }
 
 /// Renders one diagnostic: the first line, the marked source, related

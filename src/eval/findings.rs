@@ -125,6 +125,47 @@ pub(crate) fn read(text: &str) -> (Findings, Vec<FindingError>) {
     (findings, reader.errors)
 }
 
+/// The rules of form that reading JSON applies, for findings made with the
+/// builder: the same findings are refused whichever way they come in.
+pub(crate) fn form_errors(findings: &Findings) -> Vec<FindingError> {
+    let mut errors = Vec::new();
+    for (index, finding) in findings.findings.iter().enumerate() {
+        let at = |field| Location::Finding {
+            index,
+            field: Some(field),
+        };
+        for (field, id) in [
+            ("item", &finding.item),
+            ("clause", &finding.clause),
+            ("external", &finding.external),
+            ("veto", &finding.veto),
+        ] {
+            if id.as_deref() == Some("") {
+                errors.push(FindingError::new(
+                    at(field),
+                    "expected an id, found an empty string",
+                ));
+            }
+        }
+        match &finding.entities {
+            Some(names) if names.is_empty() => errors.push(
+                FindingError::new(at("entities"), "`entities` is empty")
+                    .with_help("name at least one, or leave `entities` out"),
+            ),
+            Some(names) => {
+                for name in names.iter().filter(|n| n.trim().is_empty()) {
+                    errors.push(FindingError::new(
+                        at("entities"),
+                        format!("expected a list of names, found `{name:?}` in it"),
+                    ));
+                }
+            }
+            None => {}
+        }
+    }
+    errors
+}
+
 impl Extend<Finding> for Findings {
     fn extend<I: IntoIterator<Item = Finding>>(&mut self, iter: I) {
         self.findings.extend(iter);
@@ -807,9 +848,7 @@ impl Reader {
         let parsed = match value {
             Json::Number(n) => parse_decimal(n),
             Json::String(s) => match s.strip_suffix('%') {
-                Some(number) if percent => {
-                    parse_decimal(number).and_then(|d| d.checked_div(Decimal::ONE_HUNDRED))
-                }
+                Some(number) if percent => parse_decimal(number).and_then(crate::exact::percent),
                 _ => parse_decimal(s),
             },
             _ => None,

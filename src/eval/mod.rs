@@ -28,6 +28,7 @@ use crate::report::{
     Warnings,
 };
 use rust_decimal::{Decimal, RoundingStrategy};
+use std::cell::Cell;
 
 /// The problems that stop an evaluation: findings that do not fit the
 /// rubric, each with its position. The same type as the problems of reading
@@ -82,6 +83,10 @@ impl Rubric {
         findings: &Findings,
         options: &Options,
     ) -> Result<Report<'_>, EvalErrors> {
+        let form = findings::form_errors(findings);
+        if !form.is_empty() {
+            return Err(FindingsErrors(form));
+        }
         Evaluation::new(self, findings, options).run()
     }
 
@@ -258,6 +263,10 @@ struct Evaluation<'r, 'f> {
     /// Positions of findings already refused for their form, left out here
     /// so that their problems are not reported twice (sorted).
     skip: Vec<usize>,
+    /// The first sum or product that left the exact range, if any.
+    exact: crate::exact::Guard,
+    /// Candidates left to compare for "did you mean" hints.
+    hints: Cell<usize>,
 }
 
 /// The fields a finding may carry, for "does not fit" errors.
@@ -340,15 +349,44 @@ fn accepts(deduction: &Deduction, field: Field) -> bool {
 
 /// A "did you mean" hint. One-letter ids (clause `a`, `b`) are all one edit
 /// apart, so a hint for them would be a guess; the message lists them instead.
-fn suggest<'c>(wanted: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<String> {
+/// One evaluation compares at most this many candidates for hints in all;
+/// past it, unknown ids get no "did you mean" (time stays linear).
+const HINT_BUDGET: usize = 100_000;
+
+/// A list in a message shows at most this many ids, then says how many more.
+const LISTED_IDS: usize = 20;
+
+fn suggest<'c>(
+    budget: &Cell<usize>,
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<String> {
     if wanted.chars().count() < 2 {
         return None;
     }
+    let candidates = candidates.into_iter().take_while(|_| {
+        let left = budget.get();
+        budget.set(left.saturating_sub(1));
+        left > 0
+    });
     crate::diagnostic::closest(wanted, candidates).map(|near| format!("did you mean `{near}`?"))
 }
 
 fn list<'a>(ids: impl Iterator<Item = &'a str>) -> String {
-    ids.collect::<Vec<_>>().join(", ")
+    let mut shown = Vec::new();
+    let mut more = 0usize;
+    for id in ids {
+        if shown.len() < LISTED_IDS {
+            shown.push(id);
+        } else {
+            more += 1;
+        }
+    }
+    let mut text = shown.join(", ");
+    if more > 0 {
+        text.push_str(&format!(" and {more} more"));
+    }
+    text
 }
 
 /// Sorted, without repeats: the order-independent form of merged texts.
@@ -397,6 +435,8 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             errors: Vec::new(),
             warnings: Warnings::default(),
             skip: Vec::new(),
+            exact: crate::exact::Guard::default(),
+            hints: Cell::new(HINT_BUDGET),
         }
     }
 
@@ -487,7 +527,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 .iter()
                 .map(|i| i.id.as_str())
                 .chain(self.rubric.penalties.iter().map(|p| p.id.as_str()));
-            let help = suggest(item_id, ids);
+            let help = suggest(&self.hints, item_id, ids);
             let error = self.error(index, Some("item"), format!("unknown item `{item_id}`"));
             error.help = help;
             return;
@@ -544,7 +584,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                     list(rubric.vetoes.iter().map(|v| v.id.as_str()))
                 )
             };
-            let help = suggest(id, rubric.vetoes.iter().map(|v| v.id.as_str()));
+            let help = suggest(&self.hints, id, rubric.vetoes.iter().map(|v| v.id.as_str()));
             self.error(index, Some("veto"), message).help = help;
             return;
         };
@@ -644,7 +684,11 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                     list(item.externals.iter().map(|e| e.id.as_str()))
                 )
             };
-            let help = suggest(external_id, item.externals.iter().map(|e| e.id.as_str()));
+            let help = suggest(
+                &self.hints,
+                external_id,
+                item.externals.iter().map(|e| e.id.as_str()),
+            );
             self.error(index, Some("external"), message).help = help;
             return;
         };
@@ -784,7 +828,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 list(clauses.iter().map(|c| c.id.as_str()))
             )
         };
-        let help = suggest(wanted, clauses.iter().map(|c| c.id.as_str()));
+        let help = suggest(&self.hints, wanted, clauses.iter().map(|c| c.id.as_str()));
         self.error(index, Some("clause"), message).help = help;
     }
 
@@ -921,11 +965,11 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             let report = self.item_report(i, item, &mut owners, &mut entities);
             match report.score {
                 Some(score) => {
-                    raw = raw.saturating_add(score);
-                    applicable_weight = applicable_weight.saturating_add(item.weight.value);
+                    raw = self.exact.add(raw, score);
+                    applicable_weight = self.exact.add(applicable_weight, item.weight.value);
                 }
                 None => {
-                    not_applicable_weight = not_applicable_weight.saturating_add(item.weight.value)
+                    not_applicable_weight = self.exact.add(not_applicable_weight, item.weight.value)
                 }
             }
             items.push(report);
@@ -948,7 +992,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             );
             let raw_sum = deductions
                 .iter()
-                .fold(Decimal::ZERO, |sum, d| sum.saturating_add(d.amount));
+                .fold(Decimal::ZERO, |sum, d| self.exact.add(sum, d.amount));
             let (deducted, capped) = match penalty.cap {
                 Some(cap) if raw_sum > cap.value => (cap.value, true),
                 _ => (raw_sum, false),
@@ -960,7 +1004,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 &deductions,
                 deducted,
             );
-            penalized = penalized.saturating_add(deducted);
+            penalized = self.exact.add(penalized, deducted);
             penalties.push(PenaltyReport {
                 id: &penalty.id.name,
                 title: &penalty.title.value,
@@ -980,17 +1024,31 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             ));
             return None;
         }
-        let total = rubric.total();
+        let total = rubric.exact_total().unwrap_or(Decimal::MAX);
         let scaled = match rubric.not_applicable {
-            NotApplicable::Rescale => raw
-                .checked_mul(total)
+            // raw × T ÷ Wa: the product is exact or refused; only the
+            // quotient may be rounded, at the decimal's full precision.
+            // When every item applies, Wa is T and nothing is divided.
+            NotApplicable::Rescale if applicable_weight == total => Some(raw),
+            NotApplicable::Rescale => crate::exact::mul(raw, total)
                 .and_then(|x| x.checked_div(applicable_weight))
                 .or_else(|| {
-                    raw.checked_div(applicable_weight)
-                        .and_then(|x| x.checked_mul(total))
+                    self.exact.mul(raw, total);
+                    None
                 }),
-            NotApplicable::FullMarks => raw.checked_add(not_applicable_weight),
+            NotApplicable::FullMarks => Some(self.exact.add(raw, not_applicable_weight)),
         };
+        let owners_exact = owners.exact_error();
+        let by_entity = entities.finish();
+        let entities_exact = by_entity.as_ref().err().cloned();
+        if let Some(error) = self.exact.error().or(owners_exact).or(entities_exact) {
+            self.errors.push(
+                FindingError::new(Location::Field("findings"), error).with_help(
+                    "every figure is exact or refused: the rubric's numbers or the findings' counts are too large or too precise",
+                ),
+            );
+            return None;
+        }
         let Some(scaled) = scaled else {
             self.errors.push(FindingError::new(
                 Location::Field("findings"),
@@ -998,8 +1056,8 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             ));
             return None;
         };
-        let score_exact = scaled
-            .saturating_sub(penalized)
+        let score_exact = crate::exact::sub(scaled, penalized)
+            .unwrap_or(Decimal::ZERO)
             .max(Decimal::ZERO)
             .normalize();
         let decimals = rubric.rounding.min(28);
@@ -1026,7 +1084,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             penalties,
             vetoes,
             by_owner: owners.finish(),
-            by_entity: entities.finish(),
+            by_entity: by_entity.ok()?,
             warnings: std::mem::take(&mut self.warnings),
         })
     }
@@ -1081,7 +1139,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
         let deductions = self.deductions(id, &item.clauses, base, clause_weight, entities);
         let sum = deductions
             .iter()
-            .fold(Decimal::ZERO, |sum, d| sum.saturating_add(d.amount));
+            .fold(Decimal::ZERO, |sum, d| self.exact.add(sum, d.amount));
         let capped = sum > clause_weight;
         let deducted = if capped { clause_weight } else { sum };
         let mut externals = Vec::with_capacity(item.externals.len());
@@ -1117,7 +1175,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                     score,
                 });
             }
-            external_scores = external_scores.saturating_add(score);
+            external_scores = self.exact.add(external_scores, score);
             externals.push(ExternalReport {
                 id: &external.id.name,
                 title: &external.title.value,
@@ -1128,10 +1186,10 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 evidence: distinct(state.evidence),
             });
         }
-        let score = clause_weight
-            .saturating_sub(deducted)
-            .saturating_add(external_scores);
-        let lost = item.weight.value.saturating_sub(score).max(Decimal::ZERO);
+        let score = self
+            .exact
+            .add(self.exact.sub(clause_weight, deducted), external_scores);
+        let lost = self.exact.sub(item.weight.value, score).max(Decimal::ZERO);
         owners.charge_item(
             id,
             item_owners,
@@ -1236,7 +1294,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                     for name in &names {
                         entities.add(name, amount.value, reference);
                     }
-                    let raw = amount.value.saturating_mul(Decimal::from(n));
+                    let raw = self.exact.mul(amount.value, Decimal::from(n));
                     (raw, Some(n), Some(unit.name.as_str()), None)
                 }
                 Deduction::UpTo { .. } => {
@@ -1385,6 +1443,7 @@ struct Owners<'r> {
     by_rank: Vec<usize>,
     /// With the owner's rank.
     losses: Vec<(usize, OwnerLoss<'r>)>,
+    exact: crate::exact::Guard,
 }
 
 impl<'r> Owners<'r> {
@@ -1392,6 +1451,7 @@ impl<'r> Owners<'r> {
         Owners {
             by_rank: vec![0; rubric.owner_count()],
             losses: Vec::new(),
+            exact: crate::exact::Guard::default(),
         }
     }
 
@@ -1417,7 +1477,7 @@ impl<'r> Owners<'r> {
         }
         let at = *slot - 1;
         if let Some((_, loss)) = self.losses.get_mut(at) {
-            loss.lost = loss.lost.saturating_add(amount);
+            loss.lost = self.exact.add(loss.lost, amount);
             if loss.items.last() != Some(&item) {
                 loss.items.push(item);
             }
@@ -1462,13 +1522,13 @@ impl<'r> Owners<'r> {
                 continue;
             }
             let take = d.amount.min(left);
-            left -= take;
+            left = self.exact.sub(left, take);
             let clause_ranks = ranks
                 .and_then(|r| r.clauses.get(c))
                 .map_or(&[][..], Vec::as_slice);
             self.charge_each(Names::new(&clause.owners), clause_ranks, item, take);
         }
-        deducted - left
+        self.exact.sub(deducted, left)
     }
 
     /// The item's owners take what it lost (W − score) less what its
@@ -1485,9 +1545,14 @@ impl<'r> Owners<'r> {
         lost: Decimal,
     ) {
         let by_clauses = self.charge_clauses(item, clauses, ranks, deductions, deducted);
-        let rest = lost.saturating_sub(by_clauses);
+        let rest = self.exact.sub(lost, by_clauses);
         let item_ranks = ranks.map_or(&[][..], |r| r.owners.as_slice());
         self.charge_each(owners, item_ranks, item, rest);
+    }
+
+    /// The first owner's loss that left the exact range, in words.
+    fn exact_error(&self) -> Option<String> {
+        self.exact.error()
     }
 
     fn finish(self) -> Vec<OwnerLoss<'r>> {
@@ -1512,6 +1577,7 @@ impl<'r> Owners<'r> {
 struct Entities<'r, 'f> {
     /// Name, position of the record, amount, clause.
     named: Vec<(&'f str, usize, Decimal, ClausePath<'r>)>,
+    exact: crate::exact::Guard,
 }
 
 impl<'r, 'f> Entities<'r, 'f> {
@@ -1519,7 +1585,8 @@ impl<'r, 'f> Entities<'r, 'f> {
         self.named.push((name, self.named.len(), amount, clause));
     }
 
-    fn finish(self) -> EntityAttribution<'r> {
+    /// The attribution, or what left the exact range in words.
+    fn finish(self) -> Result<EntityAttribution<'r>, String> {
         let mut named = self.named;
         // By name, then by position: each name's clauses stay in rubric order.
         named.sort_unstable_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(&b.1)));
@@ -1527,7 +1594,7 @@ impl<'r, 'f> Entities<'r, 'f> {
         for (name, _, amount, clause) in named {
             match entities.last_mut() {
                 Some(last) if last.entity == name => {
-                    last.amount = last.amount.saturating_add(amount);
+                    last.amount = self.exact.add(last.amount, amount);
                     last.clauses.push(clause);
                 }
                 _ => entities.push(EntityLoss {
@@ -1543,9 +1610,12 @@ impl<'r, 'f> Entities<'r, 'f> {
                 .cmp(&a.amount)
                 .then_with(|| a.entity.cmp(&b.entity))
         });
-        EntityAttribution {
-            before_caps: true,
-            entities,
+        match self.exact.error() {
+            Some(error) => Err(error),
+            None => Ok(EntityAttribution {
+                before_caps: true,
+                entities,
+            }),
         }
     }
 }

@@ -186,10 +186,23 @@ impl Lowering {
         };
         let value = if number.percent {
             // Exact: dividing by 100 only moves the decimal point, unless the
-            // scale is already at its limit.
-            match value.checked_div(Decimal::ONE_HUNDRED) {
+            // scale is already at its limit; then it is refused, not rounded.
+            match crate::exact::percent(value) {
                 Some(v) => v,
-                None => Decimal::ZERO,
+                None => {
+                    self.diagnostics.push(
+                        Diagnostic::new(
+                            Code::InvalidNumber,
+                            number.span,
+                            format!(
+                                "the percentage `{}%` has more decimal places than an exact decimal holds",
+                                number.text
+                            ),
+                        )
+                        .with_help("a percentage has at most 26 decimal places (a fraction of at most 28)"),
+                    );
+                    Decimal::ZERO
+                }
             }
         } else {
             value

@@ -293,8 +293,11 @@ pub struct Item {
 
 impl Item {
     /// E: the sum of the externals' weights.
+    /// Saturates past the decimal range (validation refuses such a sum, E0250).
     pub fn external_weight(&self) -> Decimal {
-        self.externals.iter().map(|e| e.weight.value).sum()
+        self.externals
+            .iter()
+            .fold(Decimal::ZERO, |sum, e| sum.saturating_add(e.weight.value))
     }
 
     /// W − E: what the item's clauses can take at most.
@@ -629,11 +632,17 @@ impl Rubric {
     pub fn declared_total(&self) -> Option<&Amount> {
         self.total.as_ref()
     }
-    /// T: the declared total, or the sum of all item weights.
+    /// T: the declared total, or the sum of all item weights. Saturates
+    /// past the decimal range, which validation refuses (E0250); see
+    /// [`Rubric::exact_total`].
     pub fn total(&self) -> Decimal {
+        self.exact_total().unwrap_or(Decimal::MAX)
+    }
+    /// T, or `None` when the item weights add up past the exact range.
+    pub fn exact_total(&self) -> Option<Decimal> {
         match &self.total {
-            Some(t) => t.value,
-            None => self.items.iter().map(|i| i.weight.value).sum(),
+            Some(t) => Some(t.value),
+            None => crate::exact::sum(self.items.iter().map(|i| i.weight.value)),
         }
     }
     /// How not-applicable items are handled.

@@ -227,7 +227,9 @@ impl<'a> Lexer<'a> {
         while let Some(c) = self.rest().chars().next() {
             let start = self.pos;
             match c {
-                '\n' => {
+                // A lone `\r` (old Mac line ends) ends a line too, as
+                // editors show it; `\r\n` is one line end.
+                '\n' | '\r' if c == '\n' || !self.rest().starts_with("\r\n") => {
                     self.pos += 1;
                     self.line_has_token = false;
                     self.newlines_since_last += 1;
@@ -266,7 +268,7 @@ impl<'a> Lexer<'a> {
         let start = self.pos;
         let line_end = self
             .rest()
-            .find('\n')
+            .find(['\n', '\r'])
             .map_or(self.source.len(), |i| self.pos + i);
         let text = self.source.get(start..line_end).unwrap_or("").trim_end();
         let own_line = !self.line_has_token;
@@ -298,7 +300,7 @@ impl<'a> Lexer<'a> {
                     closed = true;
                     break;
                 }
-                b'\n' => break,
+                b'\n' | b'\r' => break,
                 b'\\' => pos = self.escape(pos),
                 _ => {
                     let rest = self.source.get(pos..).unwrap_or("");
@@ -373,7 +375,7 @@ impl<'a> Lexer<'a> {
                 }
                 pos + 2 + len
             }
-            Some('\n') | None => {
+            Some('\n' | '\r') | None => {
                 self.error(
                     Code::InvalidEscape,
                     Span::new(pos, pos + 1),

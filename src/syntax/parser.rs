@@ -596,7 +596,7 @@ impl<'a> Parser<'a> {
     /// The width of the whitespace that starts the line of `offset`, in characters.
     fn indentation(&self, offset: usize) -> usize {
         let before = self.source.get(..offset).unwrap_or("");
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
         let line = self.source.get(line_start..).unwrap_or("");
         line.chars()
             .take_while(|c| *c == ' ' || *c == '\t' || *c == '\u{feff}')
