@@ -545,6 +545,10 @@ const FINDING_FIELDS: &[&str] = &[
     "evidence",
 ];
 
+/// Fields the template writes for the reader's eyes (the clause's text and
+/// its rule in words); accepted anywhere in a finding and ignored.
+const READING_AIDS: &[&str] = &["text", "rule"];
+
 #[derive(Default)]
 struct Reader {
     errors: Vec<FindingError>,
@@ -637,6 +641,9 @@ impl Reader {
         // Bit n: `FINDING_FIELDS[n]` was given.
         let mut seen: u32 = 0;
         for (key, value) in entries {
+            if READING_AIDS.contains(&key.as_ref()) {
+                continue;
+            }
             let Some((n, &field)) = FINDING_FIELDS
                 .iter()
                 .enumerate()

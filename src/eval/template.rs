@@ -5,9 +5,11 @@
 //! once and `per` clauses get `"count": 0` (checked, not found),
 //! discretionary clauses `"amount": "0"`, threshold clauses the threshold
 //! itself as their `value` (not strictly below nor above it, so nothing is
-//! deducted), and externals their full weight as `score`.
+//! deducted), and externals their full weight as `score`. Each entry also
+//! carries the clause's `text` and its `rule` in words as reading aids,
+//! which evaluation ignores.
 
-use crate::model::{Deduction, Rubric};
+use crate::model::{Clause, Deduction, External, Rubric};
 use crate::report::plain;
 use serde::Serialize;
 
@@ -24,6 +26,10 @@ struct Entry<'r> {
     clause: Option<&'r str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     external: Option<&'r str>,
+    /// A reading aid: the clause's text (or the external's title).
+    text: &'r str,
+    /// A reading aid: the clause's rule in words (每家扣0.3分，最多扣2分).
+    rule: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     count: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -35,11 +41,14 @@ struct Entry<'r> {
 }
 
 impl<'r> Entry<'r> {
-    fn clause(item: &'r str, clause: &'r str, deduction: &Deduction) -> Entry<'r> {
+    fn clause(rubric: &Rubric, item: &'r str, clause: &'r Clause) -> Entry<'r> {
+        let deduction = &clause.deduction;
         let mut entry = Entry {
             item,
-            clause: Some(clause),
+            clause: Some(clause.id.as_str()),
             external: None,
+            text: clause.text.as_str(),
+            rule: crate::export::rule_in_words(rubric, deduction),
             count: None,
             amount: None,
             value: None,
@@ -69,19 +78,32 @@ impl<'r> Entry<'r> {
     }
 }
 
+/// An external's rule in words: who scores it, and out of how much.
+fn external_rule(external: &External) -> String {
+    let by: Vec<&str> = external.by.iter().map(|b| b.as_str()).collect();
+    let weight = plain(external.weight.value);
+    if by.is_empty() {
+        format!("直接评分，满分 {weight} 分")
+    } else {
+        format!("由{}直接评分，满分 {weight} 分", by.join("、"))
+    }
+}
+
 /// The findings template of a rubric as pretty-printed JSON.
 pub fn template(rubric: &Rubric) -> String {
     let mut findings = Vec::new();
     for item in rubric.items() {
         let id = item.id.as_str();
         for clause in &item.clauses {
-            findings.push(Entry::clause(id, clause.id.as_str(), &clause.deduction));
+            findings.push(Entry::clause(rubric, id, clause));
         }
         for external in &item.externals {
             findings.push(Entry {
                 item: id,
                 clause: None,
                 external: Some(external.id.as_str()),
+                text: external.title.as_str(),
+                rule: external_rule(external),
                 count: None,
                 amount: None,
                 value: None,
@@ -91,11 +113,7 @@ pub fn template(rubric: &Rubric) -> String {
     }
     for penalty in rubric.penalties() {
         for clause in &penalty.clauses {
-            findings.push(Entry::clause(
-                penalty.id.as_str(),
-                clause.id.as_str(),
-                &clause.deduction,
-            ));
+            findings.push(Entry::clause(rubric, penalty.id.as_str(), clause));
         }
     }
     let template = Template {

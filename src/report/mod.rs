@@ -14,6 +14,7 @@
 //! owned. Decimals stay [`Decimal`]s; they are written out only by the
 //! renderings.
 
+mod html;
 mod markdown;
 mod text;
 mod width;

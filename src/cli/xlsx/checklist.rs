@@ -1,0 +1,1 @@
+//! The printable 评分表 (`rubric export RUBRIC --format xlsx`).
