@@ -56,6 +56,9 @@ pub struct BatchOptions {
     pub largest: usize,
     /// How many clauses and owners the text and Markdown aggregate show.
     pub top: usize,
+    /// Start a CSV summary with a UTF-8 byte-order mark, so that Excel and
+    /// WPS read its Chinese as UTF-8.
+    pub bom: bool,
 }
 
 impl Default for BatchOptions {
@@ -67,6 +70,7 @@ impl Default for BatchOptions {
             window_bytes: 64 << 20,
             largest: 3,
             top: 10,
+            bom: true,
         }
     }
 }
@@ -692,7 +696,8 @@ impl SummaryWriter<'_> {
             ),
             SummaryFormat::Csv => writeln!(
                 out,
-                "number,source,status,subject,score,grade,lost,largest_deductions,errors"
+                "{}number,source,status,subject,score,grade,lost,largest_deductions,errors",
+                if self.options.bom { "\u{feff}" } else { "" }
             ),
             SummaryFormat::Markdown => writeln!(
                 out,
@@ -1107,6 +1112,9 @@ pub struct BatchArgs {
     /// With `--batch`: the number of threads (default: one per core).
     #[arg(long, value_name = "N", requires = "batch", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
+    /// Write CSV without the UTF-8 byte-order mark that Excel and WPS need to read Chinese.
+    #[arg(long)]
+    pub no_bom: bool,
 }
 
 /// `rubric eval RUBRIC --batch INPUT`.
@@ -1131,6 +1139,7 @@ pub fn run(
     let options = BatchOptions {
         format,
         out: args.out.clone(),
+        bom: !args.no_bom,
         ..BatchOptions::default()
     };
     let evaluate = evaluator(&rubric, eval::Options::new().missing_external(missing));

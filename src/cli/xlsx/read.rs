@@ -334,11 +334,8 @@ impl RowReader {
         };
         let value = |row: u32, col: u16| -> Value {
             let col32 = u32::from(col);
-            match range.get_value((row, col32)) {
-                None | Some(Data::Empty) => match formulas.get_value((row, col32)) {
-                    Some(f) if !f.is_empty() => Value::Uncomputed(f.clone()),
-                    _ => Value::Empty,
-                },
+            let value = match range.get_value((row, col32)) {
+                None | Some(Data::Empty) => Value::Empty,
                 Some(Data::String(s)) => {
                     let t = s.trim_matches(|c: char| c.is_whitespace());
                     if t.is_empty() {
@@ -354,6 +351,10 @@ impl RowReader {
                     Value::Date
                 }
                 Some(Data::Error(e)) => Value::Error(e.to_string()),
+            };
+            match (value, formulas.get_value((row, col32))) {
+                (Value::Empty, Some(f)) if !f.is_empty() => Value::Uncomputed(f.clone()),
+                (value, _) => value,
             }
         };
         let last_col = u16::try_from(end.1).unwrap_or(u16::MAX);
