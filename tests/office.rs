@@ -301,3 +301,63 @@ fn workbooks_are_refused_with_a_reason() {
     assert_eq!(out.status.code(), Some(2), "{}", show(&out));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write"));
 }
+
+#[test]
+fn a_batch_reads_workbooks_and_sums_up_in_a_workbook() {
+    let dir = scratch("batch");
+    let input = dir.join("inspections");
+    std::fs::create_dir_all(&input).unwrap();
+    run_ok(rubric(&[
+        "template",
+        RUBRIC,
+        "--format",
+        "xlsx",
+        "-o",
+        &path(&input.join("b-unfilled.xlsx")),
+    ]));
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(FINDINGS),
+        input.join("a-linze.json"),
+    )
+    .unwrap();
+    let out = run_ok(rubric(&["eval", RUBRIC, "--batch", &path(&input)]));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("317.34"), "{text}");
+    assert!(text.contains("351.00"), "{text}");
+    assert!(text.contains("2 inspections, 2 scored, 0 failed"), "{text}");
+    let summary = dir.join("summary.xlsx");
+    run_ok(rubric(&[
+        "eval",
+        RUBRIC,
+        "--batch",
+        &path(&input),
+        "--format",
+        "xlsx",
+        "--output",
+        &path(&summary),
+    ]));
+    assert!(std::fs::read(&summary).unwrap().starts_with(b"PK"));
+    if !available(
+        "python3",
+        &["-c", "import openpyxl"],
+        "python3 with openpyxl",
+    ) {
+        return;
+    }
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import openpyxl, sys\nb = openpyxl.load_workbook(sys.argv[1])\nprint(b.sheetnames)\nfor r in b['检查'].iter_rows(min_row=2, values_only=True): print(r[3], r[4], r[5])",
+        ])
+        .arg(&summary)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("['检查', '汇总', '等级', '条款', '责任单位', '否决项']"),
+        "{}",
+        show(&out)
+    );
+    assert!(text.contains("临泽县 317.34 良好"), "{}", show(&out));
+    assert!(text.contains("None 351 优秀"), "{}", show(&out));
+}

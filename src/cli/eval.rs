@@ -60,13 +60,39 @@ enum Assume {
 /// Runs the command.
 pub fn run(args: Args) -> Outcome {
     let Some(findings) = &args.findings else {
+        let workbooks = args
+            .batch
+            .batch
+            .as_deref()
+            .is_some_and(super::xlsx::batch::has_workbooks);
+        if args.format == Format::Xlsx || workbooks {
+            let format = match args.format {
+                Format::Xlsx => None,
+                Format::Text => Some(super::batch::SummaryFormat::Text),
+                Format::Csv => Some(super::batch::SummaryFormat::Csv),
+                Format::Markdown => Some(super::batch::SummaryFormat::Markdown),
+                Format::Json | Format::Jsonl => Some(super::batch::SummaryFormat::Jsonl),
+                Format::Html => {
+                    eprintln!("error: `--batch` summarises as text, csv, markdown, jsonl or xlsx");
+                    return Outcome::Usage;
+                }
+            };
+            let output = args.output.as_deref();
+            return super::xlsx::batch::run(
+                &args.rubric,
+                format,
+                missing(&args),
+                &args.batch,
+                output,
+            );
+        }
         let format = match args.format {
             Format::Text => super::batch::SummaryFormat::Text,
             Format::Csv => super::batch::SummaryFormat::Csv,
             Format::Markdown => super::batch::SummaryFormat::Markdown,
             Format::Json | Format::Jsonl => super::batch::SummaryFormat::Jsonl,
             Format::Html | Format::Xlsx => {
-                eprintln!("error: `--batch` summarises as text, csv, markdown or jsonl");
+                eprintln!("error: `--batch` summarises as text, csv, markdown, jsonl or xlsx");
                 return Outcome::Usage;
             }
         };

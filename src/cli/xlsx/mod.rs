@@ -8,6 +8,7 @@
 //! headed by a label in the chosen language and the findings field it feeds
 //! (`扣分次数 count`), so a filled workbook maps to findings without guessing.
 
+pub mod batch;
 pub mod checklist;
 pub mod read;
 pub mod report;
