@@ -250,3 +250,82 @@ fn sections_nested_too_deep_are_skipped_without_recursion() {
         .collect();
     assert!(codes.contains(&"E0217".to_owned()), "{codes:?}");
 }
+
+#[test]
+fn the_json_export_reads_back_to_the_same_json() {
+    for name in ["standard.rubric", "food-points.rubric", "every-form.rubric"] {
+        let r = compiled(&read(name));
+        let json = rubric::export::to_json(&r);
+        let back = match rubric::export::from_json(&json) {
+            Ok(b) => b,
+            Err(e) => panic!("{name}: {e}"),
+        };
+        assert_eq!(rubric::export::to_json(&back), json, "{name}");
+        assert!(rubric::check::check(&back)
+            .iter()
+            .all(|d| d.severity() != Severity::Error));
+    }
+}
+
+#[test]
+fn the_json_export_writes_the_keys_of_section_9_4_in_order() {
+    let r = compiled(&read("standard.rubric"));
+    let text = rubric::export::to_json_pretty(&r);
+    let keys: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("  \"") && !l.starts_with("   "))
+        .filter_map(|l| l.trim().strip_prefix('"')?.split('"').next())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "title",
+            "version",
+            "total",
+            "not_applicable",
+            "rounding",
+            "scoring",
+            "scale",
+            "ceiling",
+            "levels",
+            "units",
+            "grades",
+            "facts",
+            "sections",
+            "items",
+            "penalties",
+            "bonuses",
+            "vetoes",
+            "flags",
+            "exclusive"
+        ]
+    );
+    let json = rubric::export::to_json(&r);
+    let rate = &json["items"][1]["clauses"][0];
+    assert_eq!(rate["shape"], "rate");
+    assert_eq!(rate["step"], "0.01");
+    assert_eq!(rate["steps"], "started");
+    assert_eq!(rate["threshold"], "1");
+    let levels = &json["items"][2]["clauses"][0];
+    assert_eq!(levels["amounts"], serde_json::json!(["1", "3", "6"]));
+    assert_eq!(levels["tags"], serde_json::json!(["hazard"]));
+    let x = &json["items"][0]["clauses"][2];
+    assert_eq!(
+        (x["extra"].as_str(), x["extra_when"].as_str()),
+        (Some("10"), Some("exhausted"))
+    );
+    assert_eq!(json["sections"][0]["weight"], "20");
+    assert_eq!(
+        json["vetoes"][0]["when"],
+        serde_json::json!(["deaths >= 1"])
+    );
+    assert_eq!(
+        json["flags"][0]["when"],
+        serde_json::json!(["tagged hazard"])
+    );
+    assert_eq!(
+        json["exclusive"][0]["clauses"],
+        serde_json::json!(["8.1/a", "8.3/a"])
+    );
+    assert_eq!(json["bonuses"][0]["clauses"][1]["verb"], "add");
+}
