@@ -7,8 +7,11 @@
 //! carries values, not notation. [`from_json`] reads the same form back.
 
 use crate::model::{
-    Amount, CheckStep, Clause, ClauseRef, Comparison, Deduction, External, Grade, Id, Item, Limit,
-    NotApplicable, Penalty, Rubric, RubricParts, Section, Text, Unit, Veto, OCCURRENCE,
+    Amount, Bonus, CheckStep, Clause, ClauseForm, ClausePlace, ClauseRef, CompareOp, Comparison,
+    Condition, Deduction, Exclusive, External, Extra, ExtraWhen, Fact, Flag, Forms, Grade,
+    GradeForm, Id, Item, ItemForm, Limit, NotApplicable, Owner, Part, Penalty, RatePoint, Rubric,
+    RubricParts, Scoring, Section, SectionForm, Shape, Steps, Text, Tier, Unit, Verb, Veto,
+    VetoForm, OCCURRENCE,
 };
 use crate::span::Span;
 use rust_decimal::Decimal;
@@ -38,6 +41,14 @@ pub fn to_json_pretty(rubric: &Rubric) -> String {
 // The export form, field by field in the order of spec section 7.1. Kept
 // apart from the model so that the contract cannot change by accident.
 
+// The keys of spec section 9.4 are written only for a rubric that uses a
+// form of language version 2 (`skip_serializing_if`), so a version 1 rubric
+// exports exactly as it always has; for a version 2 rubric each of them is
+// present, `null` when absent.
+
+/// A key of spec section 9.4: `None` leaves it out (a version 1 rubric).
+type V2<T> = Option<T>;
+
 #[derive(Serialize)]
 struct RubricJson<'r> {
     title: &'r str,
@@ -45,12 +56,56 @@ struct RubricJson<'r> {
     total: Option<String>,
     not_applicable: &'static str,
     rounding: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scoring: V2<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scale: V2<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ceiling: V2<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    levels: V2<Vec<&'r str>>,
     units: Vec<UnitJson<'r>>,
     grades: Vec<GradeJson<'r>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    facts: V2<Vec<FactJson<'r>>>,
     sections: Vec<SectionJson<'r>>,
     items: Vec<ItemJson<'r>>,
     penalties: Vec<PenaltyJson<'r>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bonuses: V2<Vec<PenaltyJson<'r>>>,
     vetoes: Vec<VetoJson<'r>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flags: V2<Vec<FlagJson<'r>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exclusive: V2<Vec<ExclusiveJson<'r>>>,
+}
+
+#[derive(Serialize)]
+struct FactJson<'r> {
+    id: &'r str,
+    text: &'r str,
+    default: Option<String>,
+}
+
+#[derive(Serialize)]
+struct FlagJson<'r> {
+    id: &'r str,
+    text: &'r str,
+    when: Vec<String>,
+    all: bool,
+}
+
+#[derive(Serialize)]
+struct ExclusiveJson<'r> {
+    text: &'r str,
+    clauses: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct TierJson {
+    amount: String,
+    op: &'static str,
+    threshold: String,
 }
 
 #[derive(Serialize)]
@@ -64,12 +119,18 @@ struct GradeJson<'r> {
     id: &'r str,
     label: &'r str,
     at_least: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    at_most: V2<Option<String>>,
 }
 
 #[derive(Serialize)]
 struct SectionJson<'r> {
     id: &'r str,
     title: &'r str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    weight: V2<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parent: V2<Option<&'r str>>,
 }
 
 #[derive(Serialize)]
@@ -77,7 +138,8 @@ struct ItemJson<'r> {
     id: &'r str,
     title: &'r str,
     section: Option<&'r str>,
-    weight: String,
+    // `null` for an item of a points rubric, which has no weight.
+    weight: Option<String>,
     optional: bool,
     owners: Vec<&'r str>,
     basis: Vec<&'r str>,
@@ -117,8 +179,13 @@ struct PenaltyJson<'r> {
 struct VetoJson<'r> {
     id: &'r str,
     text: &'r str,
-    at_most: &'r str,
+    // `null` for a veto that only says `score 0`.
+    at_most: Option<&'r str>,
     when: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    all: V2<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    score_zero: V2<bool>,
 }
 
 #[derive(Serialize)]
@@ -133,17 +200,42 @@ struct ClauseJson<'r> {
     op: Option<&'static str>,
     threshold: Option<String>,
     owners: Vec<&'r str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verb: V2<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extra: V2<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extra_when: V2<Option<&'static str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tags: V2<Vec<&'r str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    step: V2<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    steps: V2<Option<&'static str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    amounts: V2<Option<Vec<String>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tiers: V2<Option<Vec<TierJson>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    min: V2<Option<String>>,
 }
 
 impl<'r> RubricJson<'r> {
     fn new(rubric: &'r Rubric) -> RubricJson<'r> {
         let sections = rubric.sections();
+        let v2 = !rubric.is_v1();
+        let forms = rubric.forms();
+        let place = |owner: Owner, clause: usize| ClausePlace { owner, clause };
         RubricJson {
             title: rubric.title().as_str(),
             version: rubric.version().map(Text::as_str),
             total: rubric.declared_total().map(|t| decimal(t.value)),
             not_applicable: rubric.not_applicable().as_str(),
             rounding: rubric.rounding(),
+            scoring: v2.then(|| rubric.scoring().as_str()),
+            scale: v2.then(|| forms.scale.map(|a| decimal(a.value))),
+            ceiling: v2.then(|| forms.ceiling.map(|a| decimal(a.value))),
+            levels: v2.then(|| texts(&forms.levels)),
             units: rubric
                 .units()
                 .iter()
@@ -155,30 +247,54 @@ impl<'r> RubricJson<'r> {
             grades: rubric
                 .grades()
                 .iter()
-                .map(|g| GradeJson {
+                .enumerate()
+                .map(|(index, g)| GradeJson {
                     id: g.id.as_str(),
                     label: g.label.as_str(),
                     at_least: g.at_least.map(|a| decimal(a.value)),
+                    at_most: v2.then(|| rubric.grade_form(index).at_most.map(|a| decimal(a.value))),
                 })
                 .collect(),
+            facts: v2.then(|| {
+                rubric
+                    .facts()
+                    .iter()
+                    .map(|f| FactJson {
+                        id: f.id.as_str(),
+                        text: f.text.as_str(),
+                        default: f.default.map(|d| decimal(d.value)),
+                    })
+                    .collect()
+            }),
             sections: sections
                 .iter()
-                .map(|s| SectionJson {
-                    id: s.id.as_str(),
-                    title: s.title.as_str(),
+                .enumerate()
+                .map(|(index, s)| {
+                    let form = rubric.section_form(index);
+                    SectionJson {
+                        id: s.id.as_str(),
+                        title: s.title.as_str(),
+                        weight: v2.then(|| form.weight.map(|w| decimal(w.value))),
+                        parent: v2.then(|| {
+                            form.parent
+                                .and_then(|p| sections.get(p))
+                                .map(|p| p.id.as_str())
+                        }),
+                    }
                 })
                 .collect(),
             items: rubric
                 .items()
                 .iter()
-                .map(|i| ItemJson {
+                .enumerate()
+                .map(|(index, i)| ItemJson {
                     id: i.id.as_str(),
                     title: i.title.as_str(),
                     section: i
                         .section
                         .and_then(|s| sections.get(s))
                         .map(|s| s.id.as_str()),
-                    weight: decimal(i.weight.value),
+                    weight: rubric.item_weighted(index).then(|| decimal(i.weight.value)),
                     optional: i.optional,
                     owners: texts(&i.owners),
                     basis: texts(&i.basis),
@@ -193,37 +309,128 @@ impl<'r> RubricJson<'r> {
                             by: texts(&e.by),
                         })
                         .collect(),
-                    clauses: i.clauses.iter().map(ClauseJson::new).collect(),
+                    clauses: i
+                        .clauses
+                        .iter()
+                        .enumerate()
+                        .map(|(c, clause)| {
+                            let form = v2.then(|| rubric.clause_form(place(Owner::Item(index), c)));
+                            ClauseJson::new(rubric, clause, form)
+                        })
+                        .collect(),
                 })
                 .collect(),
             penalties: rubric
                 .penalties()
                 .iter()
-                .map(|p| PenaltyJson {
+                .enumerate()
+                .map(|(index, p)| PenaltyJson {
                     id: p.id.as_str(),
                     title: p.title.as_str(),
                     cap: p.cap.map(|c| decimal(c.value)),
                     owners: texts(&p.owners),
                     basis: texts(&p.basis),
                     checks: checks(&p.checks),
-                    clauses: p.clauses.iter().map(ClauseJson::new).collect(),
-                })
-                .collect(),
-            vetoes: rubric
-                .vetoes()
-                .iter()
-                .map(|v| VetoJson {
-                    id: v.id.as_str(),
-                    text: v.text.as_str(),
-                    at_most: v.at_most.as_str(),
-                    when: v
-                        .when
+                    clauses: p
+                        .clauses
                         .iter()
-                        .map(|r| format!("{}/{}", r.item.as_str(), r.clause.as_str()))
+                        .enumerate()
+                        .map(|(c, clause)| {
+                            let form =
+                                v2.then(|| rubric.clause_form(place(Owner::Penalty(index), c)));
+                            ClauseJson::new(rubric, clause, form)
+                        })
                         .collect(),
                 })
                 .collect(),
+            bonuses: v2.then(|| {
+                rubric
+                    .bonuses()
+                    .iter()
+                    .enumerate()
+                    .map(|(index, b)| PenaltyJson {
+                        id: b.id.as_str(),
+                        title: b.title.as_str(),
+                        cap: b.cap.map(|c| decimal(c.value)),
+                        owners: texts(&b.owners),
+                        basis: texts(&b.basis),
+                        checks: checks(&b.checks),
+                        clauses: b
+                            .clauses
+                            .iter()
+                            .enumerate()
+                            .map(|(c, clause)| {
+                                let form = rubric.clause_form(place(Owner::Bonus(index), c));
+                                ClauseJson::new(rubric, clause, Some(form))
+                            })
+                            .collect(),
+                    })
+                    .collect()
+            }),
+            vetoes: rubric
+                .vetoes()
+                .iter()
+                .enumerate()
+                .map(|(index, v)| {
+                    let form = rubric.veto_form(index);
+                    let when = match &form.condition {
+                        Some(c) => c.parts.iter().map(condition_text).collect(),
+                        None => v
+                            .when
+                            .iter()
+                            .map(|r| format!("{}/{}", r.item.as_str(), r.clause.as_str()))
+                            .collect(),
+                    };
+                    VetoJson {
+                        id: v.id.as_str(),
+                        text: v.text.as_str(),
+                        at_most: form.caps_grade.then(|| v.at_most.as_str()),
+                        when,
+                        all: v2.then(|| form.condition.as_ref().is_some_and(|c| c.all)),
+                        score_zero: v2.then_some(form.score_zero.is_some()),
+                    }
+                })
+                .collect(),
+            flags: v2.then(|| {
+                rubric
+                    .flags()
+                    .iter()
+                    .map(|f| FlagJson {
+                        id: f.id.as_str(),
+                        text: f.text.as_str(),
+                        when: f.when.parts.iter().map(condition_text).collect(),
+                        all: f.when.all,
+                    })
+                    .collect()
+            }),
+            exclusive: v2.then(|| {
+                rubric
+                    .exclusive_groups()
+                    .iter()
+                    .map(|e| ExclusiveJson {
+                        text: e.text.as_str(),
+                        clauses: e
+                            .clauses
+                            .iter()
+                            .map(|r| format!("{}/{}", r.item.as_str(), r.clause.as_str()))
+                            .collect(),
+                    })
+                    .collect()
+            }),
         }
+    }
+}
+
+/// A condition part in canonical form: `2.1/a`, `tagged hazard`,
+/// `deaths >= 1`, `score < 60`; numbers as exact decimals (50% is `0.5`).
+fn condition_text(part: &Part) -> String {
+    match part {
+        Part::Clause(r) => format!("{}/{}", r.item.as_str(), r.clause.as_str()),
+        Part::Tagged { tag, .. } => format!("tagged {}", tag.as_str()),
+        Part::Fact { fact, op, value } => {
+            format!("{} {} {}", fact.as_str(), op.as_str(), decimal(value.value))
+        }
+        Part::Score { op, value, .. } => format!("score {} {}", op.as_str(), decimal(value.value)),
     }
 }
 
@@ -231,7 +438,10 @@ impl<'r> RubricJson<'r> {
 const ITEM_WEIGHT: &str = "item weight";
 
 impl<'r> ClauseJson<'r> {
-    fn new(clause: &'r Clause) -> ClauseJson<'r> {
+    /// `form` is `None` for a clause of a version 1 rubric: the keys of
+    /// spec section 9.4 are then left out.
+    fn new(rubric: &'r Rubric, clause: &'r Clause, form: Option<&'r ClauseForm>) -> ClauseJson<'r> {
+        let _ = rubric;
         let mut json = ClauseJson {
             id: clause.id.as_str(),
             text: clause.text.as_str(),
@@ -243,7 +453,88 @@ impl<'r> ClauseJson<'r> {
             op: None,
             threshold: None,
             owners: texts(&clause.owners),
+            verb: None,
+            extra: None,
+            extra_when: None,
+            tags: None,
+            step: None,
+            steps: None,
+            amounts: None,
+            tiers: None,
+            min: None,
         };
+        if let Some(form) = form {
+            json.verb = Some(form.verb.as_str());
+            json.extra = Some(form.extra.map(|e| decimal(e.amount.value)));
+            json.extra_when = Some(form.extra.map(|e| e.when.as_str()));
+            json.tags = Some(form.tags.iter().map(Id::as_str).collect());
+            json.step = Some(None);
+            json.steps = Some(None);
+            json.amounts = Some(None);
+            json.tiers = Some(None);
+            json.min = Some(None);
+        }
+        match form.and_then(|f| f.shape.as_ref()) {
+            Some(Shape::Rate {
+                amount,
+                step,
+                steps,
+                op,
+                threshold,
+                cap,
+            }) => {
+                json.shape = "rate";
+                json.amount = Some(decimal(amount.value));
+                json.op = Some(op.as_str());
+                json.threshold = Some(match threshold {
+                    RatePoint::Fixed(p) => decimal(p.value),
+                    RatePoint::Target(_) => "target".to_owned(),
+                });
+                json.cap = cap.as_ref().map(limit);
+                json.step = Some(step.map(|s| decimal(s.value)));
+                json.steps = Some(Some(steps.as_str()));
+                return json;
+            }
+            Some(Shape::Levels { amounts, unit, cap }) => {
+                json.shape = "levels";
+                json.unit = unit.as_ref().map(Id::as_str);
+                json.cap = cap.as_ref().map(limit);
+                json.amounts = Some(Some(amounts.iter().map(|a| decimal(a.value)).collect()));
+                return json;
+            }
+            Some(Shape::Tiers { op, tiers }) => {
+                json.shape = "tiers";
+                json.tiers = Some(Some(
+                    tiers
+                        .iter()
+                        .map(|t| TierJson {
+                            amount: decimal(t.amount.value),
+                            op: op.as_str(),
+                            threshold: decimal(t.threshold.value),
+                        })
+                        .collect(),
+                ));
+                return json;
+            }
+            Some(Shape::Range {
+                min,
+                max,
+                per_occurrence,
+                cap,
+            }) => {
+                json.shape = "range";
+                json.min = Some(Some(decimal(min.value)));
+                json.max = Some(decimal(max.value));
+                json.unit = per_occurrence.map(|_| OCCURRENCE);
+                json.cap = cap.as_ref().map(limit);
+                return json;
+            }
+            Some(Shape::Exhausted { .. }) => {
+                json.shape = "exhausted";
+                return json;
+            }
+            None => {}
+        }
         match &clause.deduction {
             Deduction::Once { amount, cap } => {
                 json.amount = Some(decimal(amount.value));
@@ -310,13 +601,54 @@ pub fn from_json(value: &Value) -> Result<Rubric, String> {
         "total",
         "not_applicable",
         "rounding",
+        "scoring",
+        "scale",
+        "ceiling",
+        "levels",
         "units",
         "grades",
+        "facts",
         "sections",
         "items",
         "penalties",
+        "bonuses",
         "vetoes",
+        "flags",
+        "exclusive",
     ])?;
+    // The keys of spec section 9.4 are read when present.
+    let mut forms = Forms::default();
+    if root.has("scoring") {
+        forms.scoring = match root.str("scoring")? {
+            "deductions" => Scoring::Deductions,
+            "points" => Scoring::Points,
+            other => {
+                return Err(format!(
+                    "scoring: expected `deductions` or `points`, found `{other}`"
+                ))
+            }
+        };
+    }
+    if root.has("scale") {
+        forms.scale = root.optional_amount("scale")?;
+    }
+    if root.has("ceiling") {
+        forms.ceiling = root.optional_amount("ceiling")?;
+    }
+    if root.has("levels") {
+        forms.levels = root.texts("levels")?;
+    }
+    if root.has("facts") {
+        forms.facts = root.list("facts", |o| {
+            o.only(&["id", "text", "default"])?;
+            Ok(Fact {
+                id: o.id("id")?,
+                text: o.text("text")?,
+                default: o.optional_amount("default")?,
+                span: Span::default(),
+            })
+        })?;
+    }
     let not_applicable = match root.str("not_applicable")? {
         "rescale" => NotApplicable::Rescale,
         "full-marks" => NotApplicable::FullMarks,
@@ -343,15 +675,32 @@ pub fn from_json(value: &Value) -> Result<Rubric, String> {
         })
     })?;
     let grades = root.list("grades", |o| {
-        o.only(&["id", "label", "at_least"])?;
+        o.only(&["id", "label", "at_least", "at_most"])?;
+        if o.has("at_most") {
+            forms.grades.push(GradeForm {
+                at_most: o.optional_amount("at_most")?,
+            });
+        }
         Ok(Grade {
             id: o.id("id")?,
             label: o.text("label")?,
             at_least: o.optional_amount("at_least")?,
         })
     })?;
+    let mut section_parents: Vec<(Option<Amount>, Option<String>)> = Vec::new();
     let sections = root.list("sections", |o| {
-        o.only(&["id", "title"])?;
+        o.only(&["id", "title", "weight", "parent"])?;
+        let weight = if o.has("weight") {
+            o.optional_amount("weight")?
+        } else {
+            None
+        };
+        let parent = if o.has("parent") {
+            o.optional_text("parent")?.map(|t| t.value)
+        } else {
+            None
+        };
+        section_parents.push((weight, parent));
         Ok(Section {
             id: o.id("id")?,
             title: o.text("title")?,
@@ -362,6 +711,21 @@ pub fn from_json(value: &Value) -> Result<Rubric, String> {
     for (i, s) in sections.iter().enumerate() {
         section_index.entry(s.id.as_str()).or_insert(i);
     }
+    for (i, (weight, parent)) in section_parents.into_iter().enumerate() {
+        let parent = match parent {
+            None => None,
+            Some(p) => match section_index.get(p.as_str()) {
+                Some(&index) if index < i => Some(index),
+                _ => {
+                    return Err(format!(
+                        "sections[{i}].parent: `{p}` is not a section declared before it"
+                    ))
+                }
+            },
+        };
+        forms.sections.push(SectionForm { weight, parent });
+    }
+    let mut item_forms = Vec::new();
     let items = root.list("items", |o| {
         o.only(&[
             "id",
@@ -389,11 +753,31 @@ pub fn from_json(value: &Value) -> Result<Rubric, String> {
                 ))
             }
         };
+        let weighted = !matches!(o.get("weight")?, Value::Null);
+        let weight = if weighted {
+            o.amount("weight")?
+        } else {
+            Amount {
+                value: Decimal::ZERO,
+                percent: false,
+                span: Span::default(),
+            }
+        };
+        let mut clause_forms = Vec::new();
+        let clauses = o.list("clauses", |c| {
+            let (clause, form) = clause_from_json(c)?;
+            clause_forms.push(form);
+            Ok(clause)
+        })?;
+        item_forms.push(ItemForm {
+            weighted,
+            clauses: clause_forms,
+        });
         Ok(Item {
             id: o.id("id")?,
             title: o.text("title")?,
             section,
-            weight: o.amount("weight")?,
+            weight,
             optional: o.bool("optional")?,
             owners: o.texts("owners")?,
             basis: o.texts("basis")?,
@@ -408,10 +792,12 @@ pub fn from_json(value: &Value) -> Result<Rubric, String> {
                     span: Span::default(),
                 })
             })?,
-            clauses: o.list("clauses", clause_from_json)?,
+            clauses,
             span: Span::default(),
         })
     })?;
+    forms.items = item_forms;
+    let mut penalty_forms = Vec::new();
     let penalties = root.list("penalties", |o| {
         o.only(&["id", "title", "cap", "owners", "basis", "checks", "clauses"])?;
         // `owners`, `basis` and `checks` came after the other keys: JSON
@@ -436,12 +822,115 @@ pub fn from_json(value: &Value) -> Result<Rubric, String> {
             } else {
                 Vec::new()
             },
-            clauses: o.list("clauses", clause_from_json)?,
+            clauses: {
+                let mut clause_forms = Vec::new();
+                let clauses = o.list("clauses", |c| {
+                    let (clause, form) = clause_from_json(c)?;
+                    clause_forms.push(form);
+                    Ok(clause)
+                })?;
+                penalty_forms.push(clause_forms);
+                clauses
+            },
             span: Span::default(),
         })
     })?;
+    forms.penalties = penalty_forms;
+    if root.has("bonuses") {
+        forms.bonuses = root.list("bonuses", |o| {
+            o.only(&["id", "title", "cap", "owners", "basis", "checks", "clauses"])?;
+            let mut clause_forms = Vec::new();
+            let clauses = o.list("clauses", |c| {
+                let (clause, form) = clause_from_json(c)?;
+                clause_forms.push(form);
+                Ok(clause)
+            })?;
+            Ok(Bonus {
+                id: o.id("id")?,
+                title: o.text("title")?,
+                cap: o.optional_amount("cap")?,
+                owners: o.texts("owners")?,
+                basis: o.texts("basis")?,
+                checks: o.list("checks", check_from_json)?,
+                clauses,
+                forms: clause_forms,
+                span: Span::default(),
+            })
+        })?;
+    }
+    if root.has("flags") {
+        forms.flags = root.list("flags", |o| {
+            o.only(&["id", "text", "when", "all"])?;
+            Ok(Flag {
+                id: o.id("id")?,
+                text: o.text("text")?,
+                when: Condition {
+                    all: o.bool("all")?,
+                    parts: o.conditions("when")?,
+                    span: Span::default(),
+                },
+                span: Span::default(),
+            })
+        })?;
+    }
+    if root.has("exclusive") {
+        forms.exclusive = root.list("exclusive", |o| {
+            o.only(&["text", "clauses"])?;
+            let clauses = o
+                .conditions("clauses")?
+                .into_iter()
+                .map(|p| match p {
+                    Part::Clause(r) => Ok(r),
+                    _ => Err(format!(
+                        "{}clauses: expected `ITEM/CLAUSE` references",
+                        o.at
+                    )),
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            Ok(Exclusive {
+                text: o.text("text")?,
+                clauses,
+                span: Span::default(),
+            })
+        })?;
+    }
     let vetoes = root.list("vetoes", |o| {
-        o.only(&["id", "text", "at_most", "when"])?;
+        o.only(&["id", "text", "at_most", "when", "all", "score_zero"])?;
+        if o.has("all") || o.has("score_zero") || matches!(o.get("at_most")?, Value::Null) {
+            let parts = o.conditions("when")?;
+            let all = o.has("all") && o.bool("all")?;
+            let score_zero = o.has("score_zero") && o.bool("score_zero")?;
+            let caps_grade = !matches!(o.get("at_most")?, Value::Null);
+            let refs: Vec<ClauseRef> = parts
+                .iter()
+                .filter_map(|p| match p {
+                    Part::Clause(r) => Some(r.clone()),
+                    _ => None,
+                })
+                .collect();
+            let plain = !all && refs.len() == parts.len();
+            forms.vetoes.push(VetoForm {
+                caps_grade,
+                score_zero: score_zero.then(Span::default),
+                condition: (!plain).then(|| Condition {
+                    all,
+                    parts,
+                    span: Span::default(),
+                }),
+            });
+            return Ok(Veto {
+                id: o.id("id")?,
+                text: o.text("text")?,
+                at_most: if caps_grade {
+                    o.id("at_most")?
+                } else {
+                    plain_id("")
+                },
+                when: refs,
+                span: Span::default(),
+            });
+        }
+        forms.vetoes.push(VetoForm::default());
         let when = match o.get("when")? {
             Value::Array(list) => list
                 .iter()
@@ -469,20 +958,23 @@ pub fn from_json(value: &Value) -> Result<Rubric, String> {
             span: Span::default(),
         })
     })?;
-    Ok(Rubric::new(RubricParts {
-        title: root.text("title")?,
-        version: root.optional_text("version")?,
-        total: root.optional_amount("total")?,
-        not_applicable,
-        rounding,
-        units,
-        grades,
-        sections,
-        items,
-        penalties,
-        vetoes,
-        span: Span::default(),
-    }))
+    Ok(Rubric::with_forms(
+        RubricParts {
+            title: root.text("title")?,
+            version: root.optional_text("version")?,
+            total: root.optional_amount("total")?,
+            not_applicable,
+            rounding,
+            units,
+            grades,
+            sections,
+            items,
+            penalties,
+            vetoes,
+            span: Span::default(),
+        },
+        forms,
+    ))
 }
 
 fn check_from_json(o: &Object<'_>) -> Result<CheckStep, String> {
@@ -493,7 +985,7 @@ fn check_from_json(o: &Object<'_>) -> Result<CheckStep, String> {
     })
 }
 
-fn clause_from_json(o: &Object<'_>) -> Result<Clause, String> {
+fn clause_from_json(o: &Object<'_>) -> Result<(Clause, ClauseForm), String> {
     o.only(&[
         "id",
         "text",
@@ -505,7 +997,79 @@ fn clause_from_json(o: &Object<'_>) -> Result<Clause, String> {
         "op",
         "threshold",
         "owners",
+        "verb",
+        "extra",
+        "extra_when",
+        "tags",
+        "step",
+        "steps",
+        "amounts",
+        "tiers",
+        "min",
     ])?;
+    let op = |o: &Object<'_>| -> Result<Comparison, String> {
+        match o.str("op")? {
+            "below" => Ok(Comparison::Below),
+            "above" => Ok(Comparison::Above),
+            other => Err(format!(
+                "{}op: expected `below` or `above`, found `{other}`",
+                o.at
+            )),
+        }
+    };
+    let mut form = ClauseForm::default();
+    if o.has("verb") {
+        form.verb = match o.str("verb")? {
+            "deduct" => Verb::Deduct,
+            "add" => Verb::Add,
+            "points" => Verb::Points,
+            other => {
+                return Err(format!(
+                    "{}verb: expected `deduct`, `add` or `points`, found `{other}`",
+                    o.at
+                ))
+            }
+        };
+    }
+    if o.has("extra") {
+        if let Some(amount) = o.optional_amount("extra")? {
+            let when = match o
+                .has("extra_when")
+                .then(|| o.optional_text("extra_when"))
+                .transpose()?
+                .flatten()
+            {
+                Some(t) if t.value == "exhausted" => ExtraWhen::Exhausted,
+                Some(t) if t.value != "deducts" => {
+                    return Err(format!(
+                        "{}extra_when: expected `deducts` or `exhausted`, found `{}`",
+                        o.at, t.value
+                    ))
+                }
+                _ => ExtraWhen::Deducts,
+            };
+            form.extra = Some(Extra {
+                amount,
+                when,
+                span: Span::default(),
+            });
+        }
+    }
+    if o.has("tags") {
+        form.tags = o
+            .texts("tags")?
+            .into_iter()
+            .map(|t| plain_id(&t.value))
+            .collect();
+    }
+    let stand_in = |amount: Option<Amount>| Deduction::Once {
+        amount: amount.unwrap_or(Amount {
+            value: Decimal::ZERO,
+            percent: false,
+            span: Span::default(),
+        }),
+        cap: None,
+    };
     let deduction = match o.str("shape")? {
         "once" if o.get("amount")?.as_str() == Some("all") => Deduction::All {
             span: Span::default(),
@@ -526,32 +1090,169 @@ fn clause_from_json(o: &Object<'_>) -> Result<Clause, String> {
         },
         "threshold" => Deduction::Threshold {
             amount: o.amount("amount")?,
-            op: match o.str("op")? {
-                "below" => Comparison::Below,
-                "above" => Comparison::Above,
-                other => {
+            op: op(o)?,
+            threshold: o.amount("threshold")?,
+        },
+        "rate" => {
+            let amount = o.amount("amount")?;
+            let threshold = match o.get("threshold")? {
+                Value::String(t) if t == "target" => RatePoint::Target(Span::default()),
+                _ => RatePoint::Fixed(o.amount("threshold")?),
+            };
+            let steps = match o.optional_text("steps")?.as_ref().map(|t| t.value.as_str()) {
+                None | Some("exact") => Steps::Exact,
+                Some("full") => Steps::Full,
+                Some("started") => Steps::Started,
+                Some(other) => {
                     return Err(format!(
-                        "{}op: expected `below` or `above`, found `{other}`",
+                        "{}steps: expected `exact`, `full` or `started`, found `{other}`",
                         o.at
                     ))
                 }
-            },
-            threshold: o.amount("threshold")?,
-        },
+            };
+            form.shape = Some(Shape::Rate {
+                amount,
+                step: o.optional_amount("step")?,
+                steps,
+                op: op(o)?,
+                threshold,
+                cap: o.optional_limit("cap")?,
+            });
+            stand_in(Some(amount))
+        }
+        "levels" => {
+            let amounts = match o.get("amounts")? {
+                Value::Array(list) => list
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| decimal_value(v).map_err(|e| format!("{}amounts[{i}]: {e}", o.at)))
+                    .collect::<Result<Vec<_>, String>>()?,
+                other => return Err(format!("{}amounts: expected a list, found {other}", o.at)),
+            };
+            let first = amounts.first().copied();
+            form.shape = Some(Shape::Levels {
+                amounts,
+                unit: o.optional_text("unit")?.map(|t| plain_id(&t.value)),
+                cap: o.optional_limit("cap")?,
+            });
+            stand_in(first)
+        }
+        "tiers" => {
+            let tiers = o.list("tiers", |t| {
+                t.only(&["amount", "op", "threshold"])?;
+                Ok((
+                    Tier {
+                        amount: t.amount("amount")?,
+                        threshold: t.amount("threshold")?,
+                    },
+                    op(t)?,
+                ))
+            })?;
+            let first_op = tiers.first().map_or(Comparison::Below, |t| t.1);
+            let first = tiers.first().map(|t| t.0.amount);
+            form.shape = Some(Shape::Tiers {
+                op: first_op,
+                tiers: tiers.into_iter().map(|t| t.0).collect(),
+            });
+            stand_in(first)
+        }
+        "range" => {
+            let min = o.amount("min")?;
+            form.shape = Some(Shape::Range {
+                min,
+                max: o.amount("max")?,
+                per_occurrence: o.optional_text("unit")?.map(|_| Span::default()),
+                cap: o.optional_limit("cap")?,
+            });
+            stand_in(Some(min))
+        }
+        "exhausted" => {
+            form.shape = Some(Shape::Exhausted {
+                span: Span::default(),
+            });
+            stand_in(None)
+        }
         other => {
             return Err(format!(
-                "{}shape: expected `once`, `per`, `discretionary` or `threshold`, found `{other}`",
+                "{}shape: expected `once`, `per`, `discretionary`, `threshold`, `rate`, `levels`, `tiers`, `range` or `exhausted`, found `{other}`",
                 o.at
             ))
         }
     };
-    Ok(Clause {
-        id: o.id("id")?,
-        text: o.text("text")?,
-        deduction,
-        owners: o.texts("owners")?,
+    Ok((
+        Clause {
+            id: o.id("id")?,
+            text: o.text("text")?,
+            deduction,
+            owners: o.texts("owners")?,
+            span: Span::default(),
+        },
+        form,
+    ))
+}
+
+/// A decimal given as a string or a JSON number.
+fn decimal_value(value: &Value) -> Result<Amount, String> {
+    let text = match value {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        other => return Err(format!("expected a decimal, found {other}")),
+    };
+    let value = Decimal::from_str(&text).map_err(|_| format!("`{text}` is not a decimal"))?;
+    Ok(Amount {
+        value,
+        percent: false,
         span: Span::default(),
     })
+}
+
+/// A condition part in the form [`condition_text`] writes.
+fn condition_from_text(text: &str) -> Result<Part, String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    match words.as_slice() {
+        [reference] => {
+            let (item, clause) = reference
+                .rsplit_once('/')
+                .ok_or_else(|| format!("expected `ITEM/CLAUSE`, found `{text}`"))?;
+            Ok(Part::Clause(ClauseRef {
+                item: plain_id(item),
+                clause: plain_id(clause),
+            }))
+        }
+        ["tagged", tag] => Ok(Part::Tagged {
+            tag: plain_id(tag),
+            span: Span::default(),
+        }),
+        [left, op, value] => {
+            let op = match *op {
+                ">=" => CompareOp::Ge,
+                ">" => CompareOp::Gt,
+                "<=" => CompareOp::Le,
+                "<" => CompareOp::Lt,
+                "=" => CompareOp::Eq,
+                other => {
+                    return Err(format!(
+                        "expected `>=`, `>`, `<=`, `<` or `=`, found `{other}`"
+                    ))
+                }
+            };
+            let value = decimal_value(&Value::String((*value).to_owned()))?;
+            Ok(if *left == "score" {
+                Part::Score {
+                    op,
+                    value,
+                    span: Span::default(),
+                }
+            } else {
+                Part::Fact {
+                    fact: plain_id(left),
+                    op,
+                    value,
+                }
+            })
+        }
+        _ => Err(format!("expected a condition, found `{text}`")),
+    }
 }
 
 fn plain_id(name: &str) -> Id {
@@ -586,6 +1287,27 @@ impl<'v> Object<'v> {
         match self.map.keys().find(|k| !keys.contains(&k.as_str())) {
             Some(unknown) => Err(format!("{}{unknown}: unknown key", self.at)),
             None => Ok(()),
+        }
+    }
+
+    fn has(&self, key: &str) -> bool {
+        self.map.contains_key(key)
+    }
+
+    /// A list of condition texts (`2.1/a`, `tagged T`, `deaths >= 1`).
+    fn conditions(&self, key: &str) -> Result<Vec<Part>, String> {
+        match self.get(key)? {
+            Value::Array(list) => list
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let text = v
+                        .as_str()
+                        .ok_or_else(|| format!("{}{key}[{i}]: expected a string", self.at))?;
+                    condition_from_text(text).map_err(|e| format!("{}{key}[{i}]: {e}", self.at))
+                })
+                .collect(),
+            other => Err(format!("{}{key}: expected a list, found {other}", self.at)),
         }
     }
 
