@@ -108,7 +108,13 @@ fn summary(report: &Report, out: &mut String) {
     let vetoes: Vec<String> = report
         .vetoes
         .iter()
-        .map(|v| format!("{} (at most {})", escape(v.id), escape(v.at_most_label)))
+        .map(|v| {
+            format!(
+                "{} (at most {})",
+                escape(v.id),
+                escape(v.at_most_label.unwrap_or("-"))
+            )
+        })
         .collect();
     if vetoes.is_empty() {
         out.push_str(" · Vetoes: none");
@@ -191,7 +197,7 @@ fn items(report: &Report, out: &mut String) {
             &[
                 escape(item.id),
                 escape(item.title),
-                plain(item.weight),
+                item.shown_weight.map(plain).unwrap_or_else(|| "-".into()),
                 score,
                 lines.join("<br>"),
             ],
@@ -291,7 +297,10 @@ fn vetoes(report: &Report, out: &mut String) {
             out,
             &[
                 escape(v.id),
-                format!("{} ({})", escape(v.at_most_label), escape(v.at_most)),
+                match (v.at_most_label, v.at_most) {
+                    (Some(label), Some(id)) => format!("{} ({})", escape(label), escape(id)),
+                    _ => "-".to_owned(),
+                },
                 escape(&by.join(", ")),
                 escape(v.text),
                 notes.join("<br>"),

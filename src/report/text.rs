@@ -278,7 +278,7 @@ fn items(report: &Report, out: &mut String) {
         table.row(vec![
             item.id.to_owned(),
             item.title.to_owned(),
-            plain(item.weight),
+            item.shown_weight.map(plain).unwrap_or_else(|| "-".into()),
             score,
             plain(item.deducted),
             mark.to_owned(),
@@ -421,7 +421,7 @@ fn vetoes(report: &Report, out: &mut String) {
         }
         table.row(vec![
             v.id.to_owned(),
-            v.at_most_label.to_owned(),
+            v.at_most_label.unwrap_or("-").to_owned(),
             by.join(", "),
             v.text.to_owned(),
         ]);
