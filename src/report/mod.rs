@@ -823,7 +823,63 @@ pub(crate) fn how_scored(report: &Report<'_>, minus: &str) -> String {
     } else {
         let _ = write!(how, "; penalties {minus}{}", plain(report.penalized));
     }
+    if let Some(bonused) = report.bonused {
+        let _ = write!(how, "; bonuses +{}", plain(bonused));
+    }
+    if report.ceiling_applied == Some(true) {
+        if let Some(unscaled) = report.unscaled {
+            let _ = write!(how, "; cut to the ceiling {}", plain(unscaled));
+        } else {
+            let _ = write!(how, "; cut to the ceiling {}", readable(report.score_exact));
+        }
+    }
+    if let (Some(scale), Some(unscaled)) = (report.scale, report.unscaled) {
+        let _ = write!(
+            how,
+            "; {} in rubric points, × {} / {}",
+            readable(unscaled),
+            plain(scale),
+            plain(report.total)
+        );
+    }
+    if let Some(before) = report.score_before_veto {
+        if report.vetoes.iter().any(|v| v.score_zero == Some(true)) {
+            let _ = write!(how, "; a veto sets the score to 0 (before it: {before})");
+        }
+    }
     how
+}
+
+/// What the score is out of, for people: `of 30`, `of 100` on a scaled
+/// rubric, or `points` in a points rubric.
+pub(crate) fn out_of(report: &Report<'_>) -> String {
+    if report.scoring.is_some() {
+        return "points".to_owned();
+    }
+    format!("of {}", plain(report.scale.unwrap_or(report.total)))
+}
+
+/// A deduction that an exclusive group removed (`excluded_by` names the clause that kept its own).
+pub(crate) fn excluded<'r>(d: &DeductionReport<'r>) -> Option<ClausePath<'r>> {
+    d.excluded_by.flatten()
+}
+
+/// The levels a level-table deduction found, for people: `level 1 (一般) × 2`.
+pub(crate) fn levels_found(d: &DeductionReport<'_>) -> Option<String> {
+    use std::fmt::Write;
+    let levels = d.level.as_ref()?;
+    let parts: Vec<String> = levels
+        .iter()
+        .map(|l| {
+            let mut text = format!("level {}", l.level);
+            if let Some(label) = l.label {
+                let _ = write!(text, " ({label})");
+            }
+            let _ = write!(text, " × {}", l.count);
+            text
+        })
+        .collect();
+    Some(parts.join(", "))
 }
 
 /// A decimal without trailing zeros, `-0` as `0`.
@@ -863,7 +919,7 @@ pub(crate) fn counted(d: &DeductionReport<'_>) -> Option<String> {
 pub(crate) fn checked_without_deduction(report: &Report<'_>) -> Vec<String> {
     report
         .deductions()
-        .filter(|d| d.deduction.amount.is_zero())
+        .filter(|d| d.deduction.amount.is_zero() && excluded(d.deduction).is_none())
         .map(|d| format!("{}/{}", d.item, d.deduction.clause))
         .collect()
 }
