@@ -213,3 +213,44 @@ fn a_missing_fact_that_a_condition_tests_is_an_error() {
         "{text:?}"
     );
 }
+
+/// The template names facts, levels, targets and bonus clauses, and fed
+/// back unchanged it deducts nothing.
+#[test]
+fn the_template_deducts_nothing() {
+    let rubric = load("spec-9-1.rubric");
+    let template = rubric::eval::template(&rubric);
+    assert!(template.contains("\"fact\": \"deaths\""), "{template}");
+    assert!(template.contains("\"level\": 1"), "{template}");
+    assert!(template.contains("\"item\": \"14\""), "{template}");
+    assert!(!template.contains("\"clause\": \"x\""), "{template}");
+    let report = rubric.evaluate_json(&template, &Options::new()).unwrap();
+    assert_eq!(report.score.to_string(), "100.0");
+    assert!(report.items.iter().all(|i| i.deducted.is_zero()));
+    assert_eq!(report.bonused.map(|b| b.to_string()), Some("0".into()));
+
+    let points = load("spec-9-5-c.rubric");
+    let template = rubric::eval::template(&points);
+    assert!(template.contains("\"fact\": \"visit\""), "{template}");
+    let report = points.evaluate_json(&template, &Options::new()).unwrap();
+    assert_eq!(report.score.to_string(), "0");
+    assert_eq!(report.grade.as_ref().unwrap().id, "A");
+
+    let source = r#"rubric "目标" {
+      item 1 "事故起数" weight 10 {
+        clause a "比上年每多一起扣0.2分" deduct 0.2 per 1 above target
+        clause b "每低1个百分点扣0.5分" deduct 0.5 per started 1% below 100%
+        clause c "低于2%扣0.5分，低于3%扣0.25分" deduct 0.5 when below 2%, 0.25 when below 3%
+        clause d "酌情扣1—3分" deduct 1 to 3
+      }
+    }"#;
+    let parsed = rubric::syntax::parse(source);
+    let (target, _) = rubric::model::lower(&parsed.file);
+    let template = rubric::eval::template(&target);
+    assert!(template.contains("\"target\": \"0\""), "{template}");
+    assert!(template.contains("\"value\": \"100%\""), "{template}");
+    assert!(template.contains("\"value\": \"3%\""), "{template}");
+    assert!(!template.contains("\"clause\": \"d\""), "{template}");
+    let report = target.evaluate_json(&template, &Options::new()).unwrap();
+    assert_eq!(report.score.to_string(), "10.00");
+}
