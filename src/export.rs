@@ -1848,5 +1848,8 @@ fn row(out: &mut String, fields: &[&str]) {
     out.push_str("\r\n");
 }
 
+mod words;
+pub use words::clause_rule;
+
 #[cfg(test)]
 mod tests;

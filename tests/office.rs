@@ -176,7 +176,7 @@ fn a_workbook_filled_in_by_openpyxl_scores_as_the_same_json() {
     assert_eq!(out.status.code(), Some(1), "{}", show(&out));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("formula.xlsx: 评分!J7 (item 1, clause c): error: count: expected a number, found the formula `=1+1` with no computed value"),
+        stderr.contains("formula.xlsx: 评分!K7 (item 1, clause c): error: count: expected a number, found the formula `=1+1` with no computed value"),
         "{stderr}"
     );
     assert!(stderr.contains("= help: open the workbook in a spreadsheet program and save it"));

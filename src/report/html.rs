@@ -8,8 +8,8 @@
 //! fields' names beside them. Every piece of user text is escaped.
 
 use super::{
-    checked_without_deduction, counted, how_scored, joined_paths, plain, readable, DeductionReport,
-    Report, Status,
+    checked_without_deduction, counted, excluded, how_scored, joined_paths, levels_found, plain,
+    readable, DeductionReport, Report, Status,
 };
 use std::fmt::Write;
 
@@ -99,9 +99,13 @@ fn render(report: &Report) -> String {
          <h1>{subject} · 评分报告</h1>\n<p class=\"rubric\">{rubric}</p>\n"
     );
     summary(report, &mut out);
+    sections(report, &mut out);
     items(report, &mut out);
     penalties(report, &mut out);
+    bonuses(report, &mut out);
     vetoes(report, &mut out);
+    flags(report, &mut out);
+    facts(report, &mut out);
     owners(report, &mut out);
     entities(report, &mut out);
     warnings(report, &mut out);
@@ -115,11 +119,15 @@ fn render(report: &Report) -> String {
 
 fn summary(report: &Report, out: &mut String) {
     out.push_str("<div class=\"summary\">\n");
-    let mut score = format!(
-        "<span class=\"big\">{}</span> / {}",
-        report.score,
-        plain(report.total)
-    );
+    let mut score = if report.scoring.is_some() {
+        format!("<span class=\"big\">{}</span> 分", report.score)
+    } else {
+        format!(
+            "<span class=\"big\">{}</span> / {}",
+            report.score,
+            plain(report.scale.unwrap_or(report.total))
+        )
+    };
     if report.score_exact != report.score {
         let _ = write!(
             score,
@@ -158,7 +166,7 @@ fn summary(report: &Report, out: &mut String) {
         report
             .vetoes
             .iter()
-            .map(|v| format!("{}（最高{}）", escape(v.id), escape(v.at_most_label)))
+            .map(|v| format!("{}（{}）", escape(v.id), escape(&veto_effect(v))))
             .collect::<Vec<_>>()
             .join("、")
     };
@@ -257,8 +265,20 @@ fn deduction_row(out: &mut String, d: &DeductionReport) {
     if let Some(n) = counted(d) {
         let _ = write!(detail, "<b>次数：</b>{} ", escape(&n));
     }
+    if let Some(levels) = levels_found(d) {
+        let _ = write!(detail, "<b>等级：</b>{} ", escape(&levels));
+    }
     if let Some(value) = d.value {
         let _ = write!(detail, "<b>实测值：</b>{} ", plain(value));
+    }
+    if let Some(target) = d.target {
+        let _ = write!(detail, "<b>目标值：</b>{} ", plain(target));
+    }
+    if let Some(steps) = d.steps {
+        let _ = write!(detail, "<b>档数：</b>{} ", readable(steps));
+    }
+    if let Some(by) = excluded(d) {
+        let _ = write!(detail, "<b>不重复扣分，已在 {by} 扣分</b> ");
     }
     if d.capped {
         let _ = write!(detail, "<b>封顶前：</b>{} ", plain(d.raw));
@@ -371,14 +391,147 @@ fn vetoes(report: &Report, out: &mut String) {
                 escape(&v.evidence.join("；"))
             );
         }
+        if let Some(parts) = &v.parts {
+            let _ = write!(detail, "<br><b>条件：</b>{}", escape(&parts.join("、")));
+        }
         let _ = writeln!(
             out,
-            "<p class=\"veto\"><b>{}</b> {}（最高评为{}）<br><span class=\"detail\">{detail}</span></p>",
+            "<p class=\"veto\"><b>{}</b> {}（{}）<br><span class=\"detail\">{detail}</span></p>",
             escape(v.id),
             escape(v.text),
-            escape(v.at_most_label)
+            escape(&veto_effect(v))
         );
     }
+}
+
+/// What a veto does, in words: 最高评为良好, 得分为 0, or both.
+fn veto_effect(v: &super::VetoReport) -> String {
+    let mut effects = Vec::new();
+    if let Some(label) = v.at_most_label {
+        effects.push(format!("最高评为{label}"));
+    }
+    if v.score_zero == Some(true) {
+        effects.push("得分为 0".to_owned());
+    }
+    effects.join("，")
+}
+
+fn sections(report: &Report, out: &mut String) {
+    let Some(sections) = report.sections.as_ref().filter(|s| !s.is_empty()) else {
+        return;
+    };
+    let _ = writeln!(out, "<h2>{}</h2>", label("分项小计", "sections"));
+    let _ = writeln!(
+        out,
+        "<table>\n<thead><tr><th>{}</th><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead>\n<tbody>",
+        label("分项", "id"),
+        label("名称", "title"),
+        label("分值", "weight"),
+        label("小计", "score"),
+        label("追加扣除", "extra"),
+    );
+    for s in sections {
+        let score = s.score.map_or_else(|| "不适用".to_owned(), plain);
+        let floored = if s.floored { "（计为 0）" } else { "" };
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{score}{floored}</td><td class=\"n\">{}</td></tr>",
+            escape(s.id),
+            escape(s.title),
+            plain(s.weight),
+            plain(s.extra),
+        );
+    }
+    out.push_str("</tbody>\n</table>\n");
+}
+
+fn bonuses(report: &Report, out: &mut String) {
+    let Some(bonuses) = report.bonuses.as_ref() else {
+        return;
+    };
+    if bonuses.iter().all(|b| b.additions.is_empty()) {
+        return;
+    }
+    let _ = writeln!(out, "<h2>{}</h2>", label("加分项", "bonuses"));
+    let _ = writeln!(
+        out,
+        "<table>\n<thead><tr><th>{}</th><th>{}</th><th class=\"n\">{}</th></tr></thead>\n<tbody>",
+        label("项目", "id"),
+        label("内容", "title"),
+        label("加分", "added"),
+    );
+    for b in bonuses.iter().filter(|b| !b.additions.is_empty()) {
+        let capped = if b.capped {
+            format!("（封顶前 {}）", plain(b.raw))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "<tr class=\"item\"><td>{}</td><td>{}</td><td class=\"n\">+{}{capped}</td></tr>",
+            escape(b.id),
+            escape(b.title),
+            plain(b.added)
+        );
+        for d in b.additions.iter().filter(|d| !d.amount.is_zero()) {
+            let mut detail = String::new();
+            if let Some(n) = counted(d) {
+                let _ = write!(detail, "<b>次数：</b>{} ", escape(&n));
+            }
+            notes(&mut detail, d.note.as_deref(), &d.evidence);
+            let _ = writeln!(
+                out,
+                "<tr><td class=\"clause\">{}</td><td>{}<div class=\"detail\">{detail}</div></td><td class=\"n\">+{}</td></tr>",
+                escape(d.clause),
+                escape(d.text),
+                plain(d.amount)
+            );
+        }
+    }
+    out.push_str("</tbody>\n</table>\n");
+}
+
+fn flags(report: &Report, out: &mut String) {
+    let Some(flags) = report.flags.as_ref().filter(|f| !f.is_empty()) else {
+        return;
+    };
+    let _ = writeln!(out, "<h2>{}</h2>", label("提示事项", "flags"));
+    for f in flags {
+        let _ = writeln!(
+            out,
+            "<p class=\"veto\"><b>{}</b> {}<br><span class=\"detail\"><b>条件：</b>{}</span></p>",
+            escape(f.id),
+            escape(f.text),
+            escape(&f.parts.join("、"))
+        );
+    }
+}
+
+fn facts(report: &Report, out: &mut String) {
+    let Some(facts) = report.facts.as_ref().filter(|f| !f.is_empty()) else {
+        return;
+    };
+    let _ = writeln!(out, "<h2>{}</h2>", label("事实", "facts"));
+    let _ = writeln!(
+        out,
+        "<table>\n<thead><tr><th>{}</th><th>{}</th><th class=\"n\">{}</th></tr></thead>\n<tbody>",
+        label("事实", "id"),
+        label("内容", "text"),
+        label("数值", "value"),
+    );
+    for f in facts {
+        let value = f.value.map_or_else(String::new, plain);
+        let defaulted = if f.defaulted { "（默认）" } else { "" };
+        let mut detail = String::new();
+        notes(&mut detail, f.note.as_deref(), &f.evidence);
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}<div class=\"detail\">{detail}</div></td><td class=\"n\">{value}{defaulted}</td></tr>",
+            escape(f.id),
+            escape(f.text),
+        );
+    }
+    out.push_str("</tbody>\n</table>\n");
 }
 
 fn owners(report: &Report, out: &mut String) {

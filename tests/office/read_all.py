@@ -38,7 +38,7 @@ meta = {r[0].value: r[1].value for r in book["_rubric"].iter_rows()}
 check(meta["title"].startswith("临泽县2023年度"), "the rubric's title: %r" % meta)
 check(len(meta["fingerprint"]) == 16, "a fingerprint")
 check("未组织学习党的二十大报告关于应急管理、安全生产有关内容的" in texts(items), "clause text")
-check(items["J5"].protection.locked is False, "input cells are open")
+check(items["K5"].protection.locked is False, "input cells are open")
 check(items["F5"].protection.locked is not False, "rubric cells are locked")
 check("减分项" in book.sheetnames and "否决项" in book.sheetnames, "penalties and vetoes sheets")
 

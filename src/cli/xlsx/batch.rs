@@ -241,6 +241,7 @@ pub fn findings_json(findings: &Findings) -> String {
             text("clause", &f.clause);
             text("external", &f.external);
             text("veto", &f.veto);
+            text("fact", &f.fact);
             text("reason", &f.reason);
             text("note", &f.note);
             if let Some(n) = f.count {
@@ -252,10 +253,24 @@ pub fn findings_json(findings: &Findings) -> String {
                     Value::Array(names.iter().cloned().map(Value::String).collect()),
                 );
             }
-            for (key, value) in [("amount", f.amount), ("value", f.value), ("score", f.score)] {
+            for (key, value) in [
+                ("amount", f.amount),
+                ("value", f.value),
+                ("target", f.target),
+                ("score", f.score),
+            ] {
                 if let Some(v) = value {
                     map.insert(key.into(), Value::String(v.to_string()));
                 }
+            }
+            match &f.level {
+                Some(crate::eval::findings::Level::Number(n)) => {
+                    map.insert("level".into(), Value::from(*n));
+                }
+                Some(crate::eval::findings::Level::Label(l)) => {
+                    map.insert("level".into(), Value::String(l.clone()));
+                }
+                None => {}
             }
             if f.not_applicable {
                 map.insert("not_applicable".into(), Value::Bool(true));

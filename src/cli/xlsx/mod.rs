@@ -81,11 +81,17 @@ pub enum Field {
     Veto,
     /// The best grade a veto allows.
     AtMost,
+    /// `level`: the level of a level table (a row per level).
+    Level,
+    /// `target`: what a rate clause measures from.
+    Target,
+    /// The fact id.
+    Fact,
 }
 
 impl Field {
     /// Every field, for reading headers.
-    pub const ALL: [Field; 21] = [
+    pub const ALL: [Field; 24] = [
         Field::Subject,
         Field::Item,
         Field::Title,
@@ -107,6 +113,9 @@ impl Field {
         Field::Evidence,
         Field::Veto,
         Field::AtMost,
+        Field::Level,
+        Field::Target,
+        Field::Fact,
     ];
 
     /// The name in a header: the findings field it feeds, or the rubric's word.
@@ -133,6 +142,9 @@ impl Field {
             Field::Evidence => "evidence",
             Field::Veto => "veto",
             Field::AtMost => "at_most",
+            Field::Level => "level",
+            Field::Target => "target",
+            Field::Fact => "fact",
         }
     }
 
@@ -161,6 +173,9 @@ impl Field {
                 Field::Evidence => "证据",
                 Field::Veto => "否决项",
                 Field::AtMost => "最高等级",
+                Field::Level => "等级",
+                Field::Target => "目标值",
+                Field::Fact => "事实",
             },
             Lang::En => match self {
                 Field::Subject => "Subject",
@@ -184,6 +199,9 @@ impl Field {
                 Field::Evidence => "Evidence",
                 Field::Veto => "Veto",
                 Field::AtMost => "At most",
+                Field::Level => "Level",
+                Field::Target => "Target",
+                Field::Fact => "Fact",
             },
         }
     }

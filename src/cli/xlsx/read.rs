@@ -10,6 +10,7 @@
 //! clause.
 
 use super::{cell_name, Field, META_KIND, META_SHEET};
+use crate::eval::findings::Level;
 use crate::eval::{Finding, Findings, FindingsErrors, Location};
 use crate::model::Rubric;
 use calamine::{Data, Range, Reader, Xlsx};
@@ -362,7 +363,10 @@ impl RowReader {
         let header = (start.0..=end.0.min(start.0.saturating_add(20))).find(|&row| {
             (0..=last_col).any(|col| match value(row, col) {
                 Value::Text(t) => {
-                    matches!(Field::from_header(&t), Some(Field::Item | Field::Veto))
+                    matches!(
+                        Field::from_header(&t),
+                        Some(Field::Item | Field::Veto | Field::Fact)
+                    )
                 }
                 _ => false,
             })
@@ -469,7 +473,18 @@ impl RowReader {
             let clause = text_of(Field::Clause);
             let external = text_of(Field::External);
             let veto = text_of(Field::Veto);
-            let context = if !veto.is_empty() {
+            let fact = text_of(Field::Fact);
+            let level = match col_of(Field::Level).map(|c| value(row, c)) {
+                Some(Value::Number(n)) => n.parse().ok().map(Level::Number),
+                Some(Value::Text(t)) => Some(match normalize(&t).parse() {
+                    Ok(n) => Level::Number(n),
+                    Err(_) => Level::Label(t),
+                }),
+                _ => None,
+            };
+            let mut context = if !fact.is_empty() {
+                format!("fact {fact}")
+            } else if !veto.is_empty() {
                 format!("veto {veto}")
             } else if !clause.is_empty() {
                 format!("item {item}, clause {clause}")
@@ -478,6 +493,9 @@ impl RowReader {
             } else {
                 format!("item {item}")
             };
+            if let Some(level) = &level {
+                context.push_str(&format!(", level {level}"));
+            }
             let place = Place {
                 sheet: name.to_owned(),
                 row,
@@ -489,7 +507,7 @@ impl RowReader {
                 .map(|(f, c)| (*f, value(row, *c)))
                 .filter(|(_, v)| *v != Value::Empty)
                 .collect();
-            if item.is_empty() && veto.is_empty() {
+            if item.is_empty() && veto.is_empty() && fact.is_empty() {
                 if let Some((field, _)) = values.first() {
                     self.problems.push(Problem {
                         at: Some(place.cell(Some(*field))),
@@ -511,15 +529,17 @@ impl RowReader {
                 place: &place,
                 problems: Vec::new(),
             };
-            let finding = if veto.is_empty() {
-                row_finding(&mut ctx, &values, item, clause, external)
+            let found = if !fact.is_empty() {
+                fact_finding(&mut ctx, &values, fact).into_iter().collect()
+            } else if !veto.is_empty() {
+                veto_finding(&mut ctx, &values, veto).into_iter().collect()
             } else {
-                veto_finding(&mut ctx, &values, veto)
+                row_finding(&mut ctx, &values, item, clause, external, level)
             };
             self.problems.append(&mut ctx.problems);
-            if let Some(finding) = finding {
+            for finding in found {
                 self.findings.findings.push(finding);
-                self.places.push(place);
+                self.places.push(place.clone());
             }
         }
     }
@@ -533,6 +553,7 @@ fn is_input(field: Field) -> bool {
             | Field::Entities
             | Field::Amount
             | Field::Value
+            | Field::Target
             | Field::Score
             | Field::NotApplicable
             | Field::Reason
@@ -726,20 +747,24 @@ fn count_value(ctx: &mut RowCtx, value: &Value) -> Option<u64> {
     }
 }
 
-/// The finding of an item row: a clause, an external, or not applicable.
+/// The findings of an item row: a clause (one per amount, when a cell
+/// gives several), an external, or not applicable.
 fn row_finding(
     ctx: &mut RowCtx,
     values: &[(Field, Value)],
     item: String,
     clause: String,
     external: String,
-) -> Option<Finding> {
+    level: Option<Level>,
+) -> Vec<Finding> {
     let mut finding = Finding {
         item: Some(item),
         clause: (!clause.is_empty()).then_some(clause),
         external: (!external.is_empty()).then_some(external),
+        level,
         ..Finding::default()
     };
+    let mut more_amounts = Vec::new();
     let mut found = None;
     let mut substantive = false;
     let before = ctx.problems.len();
@@ -754,12 +779,34 @@ fn row_finding(
                 substantive = true;
             }
             Field::Entities => {
-                let list = list_value(ctx, *field, value, &['、', ',', '，', ';', '；'])?;
+                let list = list_value(ctx, *field, value, &['、', ',', '，', ';', '；'])
+                    .unwrap_or_default();
                 finding.entities = (!list.is_empty()).then_some(list);
                 substantive = true;
             }
             Field::Amount => {
-                finding.amount = decimal_value(ctx, *field, value, true, false);
+                substantive = true;
+                // Several amounts (one per occurrence): one finding each.
+                let parts: Vec<String> = match value {
+                    Value::Text(t) => t
+                        .split(['、', ',', '，', ';', '；', '\n'])
+                        .map(|p| p.trim().to_owned())
+                        .filter(|p| !p.is_empty())
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                if parts.len() > 1 {
+                    for part in parts {
+                        let part = Value::Text(part);
+                        more_amounts.push(decimal_value(ctx, *field, &part, true, false));
+                    }
+                    finding.amount = more_amounts.first().copied().flatten();
+                } else {
+                    finding.amount = decimal_value(ctx, *field, value, true, false);
+                }
+            }
+            Field::Target => {
+                finding.target = decimal_value(ctx, *field, value, false, true);
                 substantive = true;
             }
             Field::Value => {
@@ -778,7 +825,7 @@ fn row_finding(
             Field::Reason => finding.reason = text_value(ctx, *field, value),
             Field::Note => finding.note = text_value(ctx, *field, value),
             Field::Evidence => {
-                finding.evidence = list_value(ctx, *field, value, &[';', '；'])?;
+                finding.evidence = list_value(ctx, *field, value, &[';', '；']).unwrap_or_default();
             }
             _ => {}
         }
@@ -798,12 +845,12 @@ fn row_finding(
         _ => {}
     }
     if ctx.problems.len() > before {
-        return None;
+        return Vec::new();
     }
     if !substantive {
         // Only `not applicable: 否`: the same as an empty row.
         if values.iter().all(|(f, _)| *f == Field::NotApplicable) {
-            return None;
+            return Vec::new();
         }
         let field = values.first().map_or(Field::Note, |(f, _)| *f);
         let wanted = if finding.external.is_some() {
@@ -818,9 +865,49 @@ fn row_finding(
             "a note, reason or evidence alone does not say what was found".into(),
             Some(format!("{wanted}; a row left empty is not found")),
         );
-        return None;
+        return Vec::new();
     }
-    Some(finding)
+    if more_amounts.len() > 1 {
+        return more_amounts
+            .into_iter()
+            .map(|amount| Finding {
+                amount,
+                ..finding.clone()
+            })
+            .collect();
+    }
+    vec![finding]
+}
+
+/// The finding of a fact row: the fact's value, when given.
+fn fact_finding(ctx: &mut RowCtx, values: &[(Field, Value)], fact: String) -> Option<Finding> {
+    let mut finding = Finding {
+        fact: Some(fact),
+        ..Finding::default()
+    };
+    for (field, value) in values {
+        match field {
+            Field::Value => finding.value = decimal_value(ctx, *field, value, false, true),
+            Field::Note => finding.note = text_value(ctx, *field, value),
+            Field::Evidence => {
+                finding.evidence = list_value(ctx, *field, value, &[';', '；']).unwrap_or_default();
+            }
+            other => ctx.problem(
+                *other,
+                "a fact takes only `value`, `note` and `evidence`".into(),
+                None,
+            ),
+        }
+    }
+    if finding.value.is_none() && ctx.problems.is_empty() {
+        let field = values.first().map_or(Field::Note, |(f, _)| *f);
+        ctx.problem(
+            field,
+            "a note or evidence alone does not give the fact's value".into(),
+            Some("give the `value`, or leave the row empty to use the default".into()),
+        );
+    }
+    finding.value.is_some().then_some(finding)
 }
 
 /// The finding of a veto row: the veto, when marked found.
@@ -831,7 +918,9 @@ fn veto_finding(ctx: &mut RowCtx, values: &[(Field, Value)], veto: String) -> Op
         match field {
             Field::Found => found = bool_value(ctx, *field, value),
             Field::Note => finding.note = text_value(ctx, *field, value),
-            Field::Evidence => finding.evidence = list_value(ctx, *field, value, &[';', '；'])?,
+            Field::Evidence => {
+                finding.evidence = list_value(ctx, *field, value, &[';', '；']).unwrap_or_default();
+            }
             other => ctx.problem(
                 *other,
                 "a veto takes only `found`, `note` and `evidence`".into(),

@@ -276,7 +276,11 @@ pub fn workbook(report: &Report) -> Result<Vec<u8>, XlsxError> {
             vec![
                 text(v.id),
                 text(v.text),
-                text(v.at_most_label),
+                text(v.at_most_label.unwrap_or(if v.score_zero == Some(true) {
+                    "得分为 0"
+                } else {
+                    ""
+                })),
                 text(if v.by_finding { "是" } else { "" }),
                 text(
                     v.clauses

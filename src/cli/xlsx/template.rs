@@ -10,7 +10,7 @@
 //! workbook made for another rubric.
 
 use super::{fingerprint, number, yes_no, Field, Lang, META_KIND, META_SHEET};
-use crate::model::{Clause, Deduction, Item, Limit, Rubric};
+use crate::model::{Clause, ClauseForm, Deduction, Item, Limit, RatePoint, Rubric, Shape};
 use crate::report::plain;
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationRule, DocProperties, Format, FormatAlign, FormatBorder,
@@ -27,6 +27,7 @@ const ITEM_COLUMNS: &[Field] = &[
     Field::Weight,
     Field::Clause,
     Field::External,
+    Field::Level,
     Field::Text,
     Field::Rule,
     Field::Owners,
@@ -35,6 +36,7 @@ const ITEM_COLUMNS: &[Field] = &[
     Field::Entities,
     Field::Amount,
     Field::Value,
+    Field::Target,
     Field::Score,
     Field::NotApplicable,
     Field::Reason,
@@ -47,6 +49,7 @@ const PENALTY_COLUMNS: &[Field] = &[
     Field::Item,
     Field::Title,
     Field::Clause,
+    Field::Level,
     Field::Text,
     Field::Rule,
     Field::Owners,
@@ -54,6 +57,17 @@ const PENALTY_COLUMNS: &[Field] = &[
     Field::Count,
     Field::Entities,
     Field::Amount,
+    Field::Value,
+    Field::Target,
+    Field::Note,
+    Field::Evidence,
+];
+
+/// The columns of the facts sheet.
+const FACT_COLUMNS: &[Field] = &[
+    Field::Fact,
+    Field::Text,
+    Field::Rule,
     Field::Value,
     Field::Note,
     Field::Evidence,
@@ -70,17 +84,18 @@ const VETO_COLUMNS: &[Field] = &[
     Field::Evidence,
 ];
 
-/// The sheet names in a language: items, penalties, vetoes.
-pub fn sheet_names(lang: Lang) -> [&'static str; 3] {
+/// The sheet names in a language: items, penalties, vetoes, bonus items, facts.
+pub fn sheet_names(lang: Lang) -> [&'static str; 5] {
     match lang {
-        Lang::Zh => ["评分", "减分项", "否决项"],
-        Lang::En => ["Items", "Penalties", "Vetoes"],
+        Lang::Zh => ["评分", "减分项", "否决项", "加分项", "事实"],
+        Lang::En => ["Items", "Penalties", "Vetoes", "Bonuses", "Facts"],
     }
 }
 
 fn width(field: Field) -> f64 {
     match field {
-        Field::Item | Field::Clause | Field::Weight | Field::Veto => 7.0,
+        Field::Item | Field::Clause | Field::Weight | Field::Veto | Field::Level => 7.0,
+        Field::Target | Field::Fact => 9.0,
         Field::External | Field::Found | Field::Count | Field::Amount | Field::Value => 9.0,
         Field::Score | Field::NotApplicable | Field::AtMost => 9.0,
         Field::Title | Field::Entities | Field::Reason | Field::Owners => 18.0,
@@ -138,6 +153,7 @@ struct Row<'a> {
     inputs: Vec<Input<'a>>,
 }
 
+#[derive(Clone)]
 enum Cell {
     Text(String),
     Number(f64),
@@ -173,8 +189,68 @@ impl<'a> Input<'a> {
     }
 }
 
-/// The inputs of a clause, by its shape; `note` and `evidence` fit every row.
-fn clause_inputs<'a>(clause: &Clause, clause_weight: rust_decimal::Decimal) -> Vec<Input<'a>> {
+/// The inputs of a clause, by its shape (and its version 2 form); `note`
+/// and `evidence` fit every row.
+fn clause_inputs<'a>(
+    clause: &Clause,
+    form: Option<&ClauseForm>,
+    clause_weight: rust_decimal::Decimal,
+) -> Vec<Input<'a>> {
+    let percent = |a: &crate::model::Amount| {
+        if a.percent {
+            Validation::Percent
+        } else {
+            Validation::AtLeastZero
+        }
+    };
+    if let Some(shape) = form.and_then(|f| f.shape.as_ref()) {
+        let mut inputs = match shape {
+            Shape::Levels { unit: Some(_), .. } => vec![
+                Input::new(Field::Count, Validation::WholeNumber),
+                Input::new(Field::Entities, Validation::None),
+            ],
+            Shape::Levels { unit: None, .. } => vec![
+                Input::new(Field::Found, Validation::YesNo),
+                Input::new(Field::Count, Validation::WholeNumber),
+            ],
+            Shape::Rate {
+                threshold, step, ..
+            } => match threshold {
+                RatePoint::Fixed(p) => vec![Input::new(Field::Value, percent(p))],
+                RatePoint::Target(_) => {
+                    let kind = || match step {
+                        Some(s) if s.percent => Validation::Percent,
+                        _ => Validation::AtLeastZero,
+                    };
+                    vec![
+                        Input::new(Field::Value, kind()),
+                        Input::new(Field::Target, kind()),
+                    ]
+                }
+            },
+            Shape::Tiers { tiers, .. } => vec![Input::new(
+                Field::Value,
+                tiers
+                    .first()
+                    .map_or(Validation::AtLeastZero, |t| percent(&t.threshold)),
+            )],
+            Shape::Range {
+                min,
+                max,
+                per_occurrence: None,
+                ..
+            } => vec![Input::new(
+                Field::Amount,
+                Validation::Between(number(min.value), number(max.value)),
+            )],
+            // One amount per occurrence, several in one cell.
+            Shape::Range { .. } => vec![Input::new(Field::Amount, Validation::None)],
+            Shape::Exhausted { .. } => return Vec::new(),
+        };
+        inputs.push(Input::new(Field::Note, Validation::None));
+        inputs.push(Input::new(Field::Evidence, Validation::None));
+        return inputs;
+    }
     let mut inputs = match &clause.deduction {
         Deduction::Once { .. } | Deduction::All { .. } => vec![
             Input::new(Field::Found, Validation::YesNo),
@@ -212,7 +288,7 @@ fn clause_inputs<'a>(clause: &Clause, clause_weight: rust_decimal::Decimal) -> V
 pub fn workbook(rubric: &Rubric, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let formats = Formats::new();
     let mut book = Workbook::new();
-    let [items_name, penalties_name, vetoes_name] = sheet_names(lang);
+    let [items_name, penalties_name, vetoes_name, bonuses_name, facts_name] = sheet_names(lang);
     let title = match rubric.version() {
         Some(v) => format!("{} ({})", rubric.title().as_str(), v.as_str()),
         None => rubric.title().as_str().to_owned(),
@@ -239,9 +315,15 @@ pub fn workbook(rubric: &Rubric, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     write_sheet(sheet, &formats, lang, &title, true, ITEM_COLUMNS, &rows)?;
 
     if !rubric.penalties().is_empty() {
-        let rows = penalty_rows(rubric);
+        let rows = penalty_rows(rubric, false);
         let sheet = book.add_worksheet();
         sheet.set_name(penalties_name)?;
+        write_sheet(sheet, &formats, lang, &title, false, PENALTY_COLUMNS, &rows)?;
+    }
+    if !rubric.bonuses().is_empty() {
+        let rows = penalty_rows(rubric, true);
+        let sheet = book.add_worksheet();
+        sheet.set_name(bonuses_name)?;
         write_sheet(sheet, &formats, lang, &title, false, PENALTY_COLUMNS, &rows)?;
     }
     if !rubric.vetoes().is_empty() {
@@ -249,6 +331,12 @@ pub fn workbook(rubric: &Rubric, lang: Lang) -> Result<Vec<u8>, XlsxError> {
         let sheet = book.add_worksheet();
         sheet.set_name(vetoes_name)?;
         write_sheet(sheet, &formats, lang, &title, false, VETO_COLUMNS, &rows)?;
+    }
+    if !rubric.facts().is_empty() {
+        let rows = fact_rows(rubric, lang);
+        let sheet = book.add_worksheet();
+        sheet.set_name(facts_name)?;
+        write_sheet(sheet, &formats, lang, &title, false, FACT_COLUMNS, &rows)?;
     }
 
     let meta = book.add_worksheet();
@@ -283,17 +371,76 @@ pub fn workbook(rubric: &Rubric, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     book.save_to_buffer()
 }
 
+/// The rows of a clause: one, or one per level of a level table.
+fn clause_rows(
+    rubric: &Rubric,
+    base: Vec<(Field, Cell)>,
+    clause: &Clause,
+    form: Option<&ClauseForm>,
+    clause_weight: rust_decimal::Decimal,
+    owners: &[crate::model::Text],
+) -> Vec<Row<'static>> {
+    let mut cells = base;
+    cells.push((Field::Clause, Cell::Text(clause.id.as_str().to_owned())));
+    cells.push((Field::Text, Cell::Text(clause.text.as_str().to_owned())));
+    cells.retain(|(f, _)| *f != Field::Owners);
+    let owners = if clause.owners.is_empty() {
+        owners
+    } else {
+        &clause.owners
+    };
+    cells.push((Field::Owners, Cell::Text(joined(owners))));
+    let rule = crate::export::clause_rule(rubric, clause, form);
+    let inputs = || clause_inputs(clause, form, clause_weight);
+    match form.and_then(|f| f.shape.as_ref()) {
+        Some(Shape::Levels { amounts, .. }) => (1..=amounts.len())
+            .map(|k| {
+                let mut cells = cells.clone();
+                cells.push((Field::Level, Cell::Number(k as f64)));
+                let name = rubric
+                    .forms()
+                    .levels
+                    .get(k - 1)
+                    .map_or_else(|| format!("{k} 级"), |l| l.as_str().to_owned());
+                cells.push((Field::Rule, Cell::Text(format!("【{name}】{rule}"))));
+                Row {
+                    cells,
+                    inputs: inputs(),
+                }
+            })
+            .collect(),
+        _ => {
+            cells.push((Field::Rule, Cell::Text(rule)));
+            vec![Row {
+                cells,
+                inputs: inputs(),
+            }]
+        }
+    }
+}
+
 fn item_rows(rubric: &Rubric, lang: Lang) -> Vec<Row<'static>> {
     let mut rows = Vec::new();
-    for item in rubric.items() {
+    for (index, item) in rubric.items().iter().enumerate() {
+        let weighted = rubric.item_weighted(index);
         let base = |item: &Item| -> Vec<(Field, Cell)> {
             vec![
                 (Field::Item, Cell::Text(item.id.as_str().to_owned())),
                 (Field::Title, Cell::Text(item.title.as_str().to_owned())),
-                (Field::Weight, Cell::Number(number(item.weight.value))),
+                (
+                    Field::Weight,
+                    if weighted {
+                        Cell::Number(number(item.weight.value))
+                    } else {
+                        Cell::Text(String::new())
+                    },
+                ),
                 (Field::Owners, Cell::Text(joined(&item.owners))),
             ]
         };
+        let forms = rubric
+            .item_form(index)
+            .map_or(&[][..], |f| f.clauses.as_slice());
         if item.optional {
             let mut cells = base(item);
             let (text, rule) = match lang {
@@ -318,22 +465,15 @@ fn item_rows(rubric: &Rubric, lang: Lang) -> Vec<Row<'static>> {
                 ],
             });
         }
-        for clause in &item.clauses {
-            let mut cells = base(item);
-            cells.push((Field::Clause, Cell::Text(clause.id.as_str().to_owned())));
-            cells.push((Field::Text, Cell::Text(clause.text.as_str().to_owned())));
-            cells.push((
-                Field::Rule,
-                Cell::Text(crate::export::rule_in_words(rubric, &clause.deduction)),
+        for (c, clause) in item.clauses.iter().enumerate() {
+            rows.extend(clause_rows(
+                rubric,
+                base(item),
+                clause,
+                forms.get(c),
+                item.clause_weight(),
+                &item.owners,
             ));
-            if !clause.owners.is_empty() {
-                cells.retain(|(f, _)| *f != Field::Owners);
-                cells.push((Field::Owners, Cell::Text(joined(&clause.owners))));
-            }
-            rows.push(Row {
-                cells,
-                inputs: clause_inputs(clause, item.clause_weight()),
-            });
         }
         for external in &item.externals {
             let mut cells = base(item);
@@ -356,40 +496,87 @@ fn item_rows(rubric: &Rubric, lang: Lang) -> Vec<Row<'static>> {
     rows
 }
 
-fn penalty_rows(rubric: &Rubric) -> Vec<Row<'static>> {
+/// The rows of penalties (`bonus` false) or bonus items (`bonus` true).
+fn penalty_rows(rubric: &Rubric, bonus: bool) -> Vec<Row<'static>> {
     let mut rows = Vec::new();
-    for penalty in rubric.penalties() {
-        let title = match penalty.cap {
-            Some(cap) => format!(
-                "{}（最多扣 {} 分）",
-                penalty.title.as_str(),
-                plain(cap.value)
-            ),
-            None => penalty.title.as_str().to_owned(),
+    let forms = &rubric.forms().penalties;
+    let mut add = |id: &str,
+                   title: &str,
+                   cap: Option<crate::model::Amount>,
+                   owners: &[crate::model::Text],
+                   clauses: &[Clause],
+                   forms: &[ClauseForm]| {
+        let verb = if bonus { "加" } else { "扣" };
+        let title = match cap {
+            Some(cap) => format!("{title}（最多{verb} {} 分）", plain(cap.value)),
+            None => title.to_owned(),
         };
-        for clause in &penalty.clauses {
-            let owners = if clause.owners.is_empty() {
-                &penalty.owners
-            } else {
-                &clause.owners
-            };
-            rows.push(Row {
-                cells: vec![
-                    (Field::Item, Cell::Text(penalty.id.as_str().to_owned())),
-                    (Field::Title, Cell::Text(title.clone())),
-                    (Field::Clause, Cell::Text(clause.id.as_str().to_owned())),
-                    (Field::Text, Cell::Text(clause.text.as_str().to_owned())),
-                    (
-                        Field::Rule,
-                        Cell::Text(crate::export::rule_in_words(rubric, &clause.deduction)),
-                    ),
-                    (Field::Owners, Cell::Text(joined(owners))),
-                ],
-                inputs: clause_inputs(clause, rust_decimal::Decimal::ZERO),
-            });
+        for (c, clause) in clauses.iter().enumerate() {
+            let base = vec![
+                (Field::Item, Cell::Text(id.to_owned())),
+                (Field::Title, Cell::Text(title.clone())),
+            ];
+            rows.extend(clause_rows(
+                rubric,
+                base,
+                clause,
+                forms.get(c),
+                rust_decimal::Decimal::ZERO,
+                owners,
+            ));
+        }
+    };
+    if bonus {
+        for b in rubric.bonuses() {
+            add(
+                b.id.as_str(),
+                b.title.as_str(),
+                b.cap,
+                &b.owners,
+                &b.clauses,
+                &b.forms,
+            );
+        }
+    } else {
+        for (p, penalty) in rubric.penalties().iter().enumerate() {
+            add(
+                penalty.id.as_str(),
+                penalty.title.as_str(),
+                penalty.cap,
+                &penalty.owners,
+                &penalty.clauses,
+                forms.get(p).map_or(&[][..], Vec::as_slice),
+            );
         }
     }
     rows
+}
+
+fn fact_rows(rubric: &Rubric, lang: Lang) -> Vec<Row<'static>> {
+    rubric
+        .facts()
+        .iter()
+        .map(|fact| {
+            let rule = match (&fact.default, lang) {
+                (Some(d), Lang::Zh) => format!("不填即按默认值 {} 计", plain(d.value)),
+                (Some(d), Lang::En) => format!("{} when left empty", plain(d.value)),
+                (None, Lang::Zh) => "无默认值：条件用到时必须填写".to_owned(),
+                (None, Lang::En) => "no default: give it when a condition uses it".to_owned(),
+            };
+            Row {
+                cells: vec![
+                    (Field::Fact, Cell::Text(fact.id.as_str().to_owned())),
+                    (Field::Text, Cell::Text(fact.text.as_str().to_owned())),
+                    (Field::Rule, Cell::Text(rule)),
+                ],
+                inputs: vec![
+                    Input::new(Field::Value, Validation::None),
+                    Input::new(Field::Note, Validation::None),
+                    Input::new(Field::Evidence, Validation::None),
+                ],
+            }
+        })
+        .collect()
 }
 
 fn veto_rows(rubric: &Rubric, lang: Lang) -> Vec<Row<'static>> {

@@ -111,12 +111,20 @@ impl Layout {
             for r in template::HEADER_ROW + 1..=last {
                 let key = if !text(r, Field::Veto).is_empty() {
                     format!("veto {}", text(r, Field::Veto))
+                } else if !text(r, Field::Fact).is_empty() {
+                    format!("fact {}", text(r, Field::Fact))
                 } else {
+                    let level = text(r, Field::Level);
                     format!(
-                        "{}/{}/{}",
+                        "{}/{}/{}{}",
                         text(r, Field::Item),
                         text(r, Field::Clause),
-                        text(r, Field::External)
+                        text(r, Field::External),
+                        if level.is_empty() {
+                            String::new()
+                        } else {
+                            format!("#{level}")
+                        }
                     )
                 };
                 rows.push((name.clone(), r, key));
@@ -158,10 +166,25 @@ fn fill_from_json(rubric: &Rubric, json: &str, lang: Lang) -> (Vec<u8>, String) 
     let [yes, _] = super::yes_no(lang);
     for finding in document["findings"].as_array().unwrap() {
         let s = |k: &str| finding.get(k).and_then(Value::as_str).unwrap_or_default();
+        let level = match finding.get("level") {
+            Some(Value::Number(n)) => format!("#{n}"),
+            Some(Value::String(label)) => {
+                let k = rubric
+                    .forms()
+                    .levels
+                    .iter()
+                    .position(|l| l.as_str() == label)
+                    .unwrap();
+                format!("#{}", k + 1)
+            }
+            _ => String::new(),
+        };
         let key = if finding.get("veto").is_some() {
             format!("veto {}", s("veto"))
+        } else if finding.get("fact").is_some() {
+            format!("fact {}", s("fact"))
         } else {
-            format!("{}/{}/{}", s("item"), s("clause"), s("external"))
+            format!("{}/{}/{}{level}", s("item"), s("clause"), s("external"))
         };
         let Some((sheet, row)) = layout.row(&key) else {
             panic!("no row for {key}");
@@ -194,6 +217,7 @@ fn fill_from_json(rubric: &Rubric, json: &str, lang: Lang) -> (Vec<u8>, String) 
                 "amount" => put(Field::Amount, Put::Text(text)),
                 "score" => put(Field::Score, Put::Number(text.parse().unwrap())),
                 "value" => put(Field::Value, Put::Text(text)),
+                "target" => put(Field::Target, Put::Text(text)),
                 "entities" => put(
                     Field::Entities,
                     Put::Text(
@@ -229,6 +253,7 @@ fn fill_from_json(rubric: &Rubric, json: &str, lang: Lang) -> (Vec<u8>, String) 
     for (sheet, row, key) in &layout.rows {
         if key.ends_with('/')
             || key.starts_with("veto")
+            || key.starts_with("fact")
             || !key.split('/').nth(1).unwrap().is_empty()
         {
             continue;
@@ -323,7 +348,7 @@ fn cells_people_type_are_read_or_refused_at_their_place() {
         "1/c/",
     );
     assert_eq!(bad.len(), 1, "{bad:?}");
-    assert_eq!(bad[0].at.as_deref(), Some("评分!J7"));
+    assert_eq!(bad[0].at.as_deref(), Some("评分!K7"));
     assert_eq!(bad[0].context.as_deref(), Some("item 1, clause c"));
     assert!(bad[0].message.starts_with("count: "), "{}", bad[0].message);
     // `2次` is refused with a hint.
@@ -364,7 +389,7 @@ fn cells_people_type_are_read_or_refused_at_their_place() {
     );
     if !bad.is_empty() {
         assert!(
-            bad[0].at.as_deref().unwrap().starts_with("评分!N"),
+            bad[0].at.as_deref().unwrap().starts_with("评分!P"),
             "{bad:?}"
         );
     }
@@ -406,4 +431,40 @@ fn a_workbook_for_another_rubric_is_refused() {
         problems[0].message.contains("not a workbook"),
         "{problems:?}"
     );
+}
+
+#[test]
+fn version_2_workbooks_score_as_the_same_json() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/eval");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(root).unwrap() {
+        let dir = entry.unwrap().path();
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.starts_with("v2-") || !dir.join("report.json").exists() {
+            continue;
+        }
+        let source = std::fs::read_to_string(dir.join("rubric.rubric")).unwrap();
+        let json = std::fs::read_to_string(dir.join("findings.json")).unwrap();
+        let rubric = crate::compile(&source).rubric.unwrap();
+        let (bytes, json) = fill_from_json(&rubric, &json, Lang::Zh);
+        let filled = match read::read(&bytes, &rubric) {
+            Ok(filled) => filled,
+            Err(problems) => panic!("{name}: {problems:?}"),
+        };
+        // Levels written as labels in JSON are numbers in the workbook: the
+        // findings differ in form, the reports must not.
+        let options = Options::new();
+        let a = rubric.evaluate(&filled.findings, &options);
+        let b = rubric.evaluate_json(&json, &options);
+        match (a, b) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!(a.to_json(), b.to_json(), "{name}");
+                assert_eq!(a.to_html(), b.to_html(), "{name}");
+            }
+            (Err(a), Err(b)) => assert_eq!(a.len(), b.len(), "{name}"),
+            (a, b) => panic!("{name}: {:?} vs {:?}", a.is_ok(), b.is_ok()),
+        }
+        checked += 1;
+    }
+    assert!(checked >= 4, "{checked} version 2 scenarios");
 }
