@@ -129,13 +129,19 @@ pub fn workbook(rubric: &Rubric) -> Result<Vec<u8>, XlsxError> {
             sheet.merge_range(row, 0, row, LAST, s.title.as_str(), &f.section)?;
             row += 1;
         }
-        for item in group {
-            row = item_rows(sheet, &f, rubric, item, row)?;
+        for (offset, item) in group.iter().enumerate() {
+            row = item_rows(sheet, &f, rubric, start + offset, item, row)?;
         }
-        if section.is_some() {
-            let weight = group
-                .iter()
-                .fold(Decimal::ZERO, |sum, i| sum.saturating_add(i.weight.value));
+        if let Some(s) = section {
+            // A weighted section's declared weight; else the items' sum.
+            let weight = rubric.section_form(s).weight.map_or_else(
+                || {
+                    group
+                        .iter()
+                        .fold(Decimal::ZERO, |sum, i| sum.saturating_add(i.weight.value))
+                },
+                |w| w.value,
+            );
             sheet.merge_range(row, 0, row, 1, "小计", &f.subtotal)?;
             sheet.write_number_with_format(row, 2, number(weight), &f.subtotal)?;
             sheet.merge_range(row, 3, row, 6, "", &f.subtotal)?;
@@ -155,9 +161,14 @@ pub fn workbook(rubric: &Rubric) -> Result<Vec<u8>, XlsxError> {
     if !rubric.penalties().is_empty() {
         sheet.merge_range(row, 0, row, LAST, "减分项", &f.section)?;
         row += 1;
-        for penalty in rubric.penalties() {
+        for (p, penalty) in rubric.penalties().iter().enumerate() {
             let first = row;
-            for clause in &penalty.clauses {
+            let forms = rubric
+                .forms()
+                .penalties
+                .get(p)
+                .map_or(&[][..], Vec::as_slice);
+            for (c, clause) in penalty.clauses.iter().enumerate() {
                 let owners = if clause.owners.is_empty() {
                     &penalty.owners
                 } else {
@@ -168,7 +179,7 @@ pub fn workbook(rubric: &Rubric) -> Result<Vec<u8>, XlsxError> {
                 sheet.write_string_with_format(
                     row,
                     5,
-                    crate::export::rule_in_words(rubric, &clause.deduction),
+                    crate::export::clause_rule(rubric, clause, forms.get(c)),
                     &f.cell,
                 )?;
                 sheet.write_string_with_format(row, 6, joined(owners), &f.cell)?;
@@ -192,6 +203,37 @@ pub fn workbook(rubric: &Rubric) -> Result<Vec<u8>, XlsxError> {
         }
     }
 
+    if !rubric.bonuses().is_empty() {
+        sheet.merge_range(row, 0, row, LAST, "加分项", &f.section)?;
+        row += 1;
+        for bonus in rubric.bonuses() {
+            let first = row;
+            for (c, clause) in bonus.clauses.iter().enumerate() {
+                sheet.write_string_with_format(row, 3, clause.id.as_str(), &f.center)?;
+                sheet.write_string_with_format(row, 4, clause.text.as_str(), &f.cell)?;
+                sheet.write_string_with_format(
+                    row,
+                    5,
+                    crate::export::clause_rule(rubric, clause, bonus.forms.get(c)),
+                    &f.cell,
+                )?;
+                sheet.write_string_with_format(row, 6, joined(&bonus.owners), &f.cell)?;
+                sheet.write_blank(row, 7, &f.cell)?;
+                row += 1;
+            }
+            let last = row.saturating_sub(1).max(first);
+            let title = match bonus.cap {
+                Some(cap) => format!("{}（最多加 {} 分）", bonus.title.as_str(), plain(cap.value)),
+                None => bonus.title.as_str().to_owned(),
+            };
+            tall(sheet, first, last, 0, bonus.id.as_str(), &f.center)?;
+            tall(sheet, first, last, 1, &title, &f.cell)?;
+            tall(sheet, first, last, 2, "", &f.center)?;
+            tall(sheet, first, last, 8, "", &f.center)?;
+            row = row.max(first + 1);
+        }
+    }
+
     if !rubric.vetoes().is_empty() {
         sheet.merge_range(row, 0, row, LAST, "否决项", &f.section)?;
         row += 1;
@@ -199,7 +241,11 @@ pub fn workbook(rubric: &Rubric) -> Result<Vec<u8>, XlsxError> {
             let grade = rubric
                 .grade(veto.at_most.as_str())
                 .map_or(veto.at_most.as_str(), |g| g.label.as_str());
-            let mut text = format!("{}（最高评为“{grade}”）", veto.text.as_str());
+            let mut text = if grade.is_empty() {
+                format!("{}（得分为 0）", veto.text.as_str())
+            } else {
+                format!("{}（最高评为“{grade}”）", veto.text.as_str())
+            };
             if !veto.when.is_empty() {
                 let refs: Vec<String> = veto
                     .when
@@ -270,11 +316,15 @@ fn item_rows(
     sheet: &mut Worksheet,
     f: &Formats,
     rubric: &Rubric,
+    index: usize,
     item: &Item,
     mut row: u32,
 ) -> Result<u32, XlsxError> {
     let first = row;
-    for clause in &item.clauses {
+    let forms = rubric
+        .item_form(index)
+        .map_or(&[][..], |f| f.clauses.as_slice());
+    for (c, clause) in item.clauses.iter().enumerate() {
         let owners = if clause.owners.is_empty() {
             &item.owners
         } else {
@@ -285,7 +335,7 @@ fn item_rows(
         sheet.write_string_with_format(
             row,
             5,
-            crate::export::rule_in_words(rubric, &clause.deduction),
+            crate::export::clause_rule(rubric, clause, forms.get(c)),
             &f.cell,
         )?;
         sheet.write_string_with_format(row, 6, joined(owners), &f.cell)?;
@@ -317,10 +367,10 @@ fn item_rows(
     let last = row - 1;
     tall(sheet, first, last, 0, item.id.as_str(), &f.center)?;
     tall(sheet, first, last, 1, item.title.as_str(), &f.cell)?;
-    if first == last {
-        sheet.write_number_with_format(first, 2, number(item.weight.value), &f.center)?;
-    } else {
+    if first != last {
         sheet.merge_range(first, 2, last, 2, "", &f.center)?;
+    }
+    if rubric.item_weighted(index) {
         sheet.write_number_with_format(first, 2, number(item.weight.value), &f.center)?;
     }
     tall(sheet, first, last, 8, "", &f.center)?;

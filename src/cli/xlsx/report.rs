@@ -96,6 +96,10 @@ pub fn workbook(report: &Report) -> Result<Vec<u8>, XlsxError> {
             text(plain(report.score_exact)),
         ],
         vec![text("总分 total"), Cell::Number(report.total)],
+        vec![
+            text("折算满分 scale"),
+            report.scale.map_or(Cell::Empty, Cell::Number),
+        ],
         vec![text("原始得分 raw"), text(plain(report.raw))],
         vec![
             text("适用分值 applicable_weight"),
@@ -354,6 +358,110 @@ pub fn workbook(report: &Report) -> Result<Vec<u8>, XlsxError> {
             &["名称 entity", "扣分 amount", "条款 clauses"],
             &[24.0, 8.0, 40.0],
             entities,
+        )?;
+    }
+
+    if let Some(sections) = report.sections.as_ref().filter(|s| !s.is_empty()) {
+        let rows = sections
+            .iter()
+            .map(|s| {
+                vec![
+                    text(s.id),
+                    text(s.title),
+                    Cell::Number(s.weight),
+                    s.score.map_or(Cell::Empty, Cell::Number),
+                    Cell::Number(s.extra),
+                    text(if s.floored { "是" } else { "" }),
+                ]
+            })
+            .collect();
+        table(
+            &mut book,
+            "分项小计",
+            &[
+                "分项 id",
+                "名称 title",
+                "分值 weight",
+                "小计 score",
+                "追加扣除 extra",
+                "计为0 floored",
+            ],
+            &[8.0, 30.0, 8.0, 8.0, 10.0, 8.0],
+            rows,
+        )?;
+    }
+    if let Some(bonuses) = report.bonuses.as_ref().filter(|b| !b.is_empty()) {
+        let mut rows = Vec::new();
+        for b in bonuses {
+            rows.push(vec![
+                text(b.id),
+                text(b.title),
+                Cell::Empty,
+                b.cap.map_or(Cell::Empty, Cell::Number),
+                Cell::Number(b.added),
+            ]);
+            for d in &b.additions {
+                rows.push(vec![
+                    text(b.id),
+                    text(d.text),
+                    text(d.clause),
+                    Cell::Empty,
+                    Cell::Number(d.amount),
+                ]);
+            }
+        }
+        table(
+            &mut book,
+            "加分项",
+            &[
+                "项目 id",
+                "内容 title",
+                "条款 clause",
+                "上限 cap",
+                "加分 added",
+            ],
+            &[7.0, 36.0, 8.0, 8.0, 8.0],
+            rows,
+        )?;
+    }
+    if let Some(flags) = report.flags.as_ref().filter(|f| !f.is_empty()) {
+        let rows = flags
+            .iter()
+            .map(|f| vec![text(f.id), text(f.text), text(f.parts.join("、"))])
+            .collect();
+        table(
+            &mut book,
+            "提示事项",
+            &["提示 id", "内容 text", "条件 parts"],
+            &[10.0, 40.0, 30.0],
+            rows,
+        )?;
+    }
+    if let Some(facts) = report.facts.as_ref().filter(|f| !f.is_empty()) {
+        let rows = facts
+            .iter()
+            .map(|f| {
+                vec![
+                    text(f.id),
+                    text(f.text),
+                    f.value.map_or(Cell::Empty, Cell::Number),
+                    text(if f.defaulted { "是" } else { "" }),
+                    text(f.note.clone().unwrap_or_default()),
+                ]
+            })
+            .collect();
+        table(
+            &mut book,
+            "事实",
+            &[
+                "事实 id",
+                "内容 text",
+                "数值 value",
+                "默认 defaulted",
+                "备注 note",
+            ],
+            &[10.0, 40.0, 8.0, 8.0, 30.0],
+            rows,
         )?;
     }
 

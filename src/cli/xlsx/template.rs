@@ -587,6 +587,14 @@ fn veto_rows(rubric: &Rubric, lang: Lang) -> Vec<Row<'static>> {
             let grade = rubric
                 .grade(veto.at_most.as_str())
                 .map_or(veto.at_most.as_str(), |g| g.label.as_str());
+            let grade = if grade.is_empty() {
+                match lang {
+                    Lang::Zh => "得分为 0",
+                    Lang::En => "score 0",
+                }
+            } else {
+                grade
+            };
             let refs: Vec<String> = veto
                 .when
                 .iter()
