@@ -817,7 +817,20 @@ fn condition_part(i: Tokens<'_>) -> PResult<'_, CondPart> {
     let (i, left) = name("an item id")(i)?;
     if let Some(t) = i.peek() {
         if let TokenKind::Op(op) = t.kind {
-            let (i, value) = cut(number).parse(i.advance())?;
+            let after = i.advance();
+            if let Some(next) = after.peek().filter(|n| matches!(n.kind, TokenKind::Op(_))) {
+                let written = format!("{}{}", i.text(t), after.text(next));
+                return Err(Err::Failure(SyntaxError::custom(
+                    after.pos,
+                    Diagnostic::new(
+                        Code::UnexpectedToken,
+                        t.span.to(next.span),
+                        format!("expected a comparison, found `{written}`"),
+                    )
+                    .with_help("compare with `>=`, `>`, `<=`, `<` or `=`"),
+                )));
+            }
+            let (i, value) = cut(number).parse(after)?;
             return Ok((
                 i,
                 CondPart::Compare {
