@@ -1433,16 +1433,25 @@ pub fn to_markdown(rubric: &Rubric) -> String {
     if let Some(version) = rubric.version() {
         facts.push(format!("版本：{}", line(version.as_str())));
     }
-    facts.push(format!("总分：{} 分", show_decimal(rubric.total())));
-    facts.push(match rubric.not_applicable() {
-        NotApplicable::Rescale => "不适用项：按比例折算".to_owned(),
-        NotApplicable::FullMarks => "不适用项：计满分".to_owned(),
-    });
-    let _ = writeln!(out, "{}\n", facts.join(" · "));
+    if rubric.scoring() == Scoring::Deductions {
+        facts.push(format!("总分：{} 分", show_decimal(rubric.total())));
+        facts.push(match rubric.not_applicable() {
+            NotApplicable::Rescale => "不适用项：按比例折算".to_owned(),
+            NotApplicable::FullMarks => "不适用项：计满分".to_owned(),
+        });
+    }
+    if !facts.is_empty() {
+        let _ = writeln!(out, "{}\n", facts.join(" · "));
+    }
     out.push_str("受检单位：__________　检查人员：__________　检查日期：__________\n");
 
+    if !rubric.is_v1() {
+        v2_markdown(&mut out, rubric);
+        return out;
+    }
+
     let mut current_section: Option<Option<usize>> = None;
-    for item in rubric.items() {
+    for (index, item) in rubric.items().iter().enumerate() {
         if current_section != Some(item.section) {
             match rubric.section_of(item) {
                 Some(section) => {
@@ -1453,12 +1462,12 @@ pub fn to_markdown(rubric: &Rubric) -> String {
             }
             current_section = Some(item.section);
         }
-        item_markdown(&mut out, rubric, item);
+        item_markdown(&mut out, rubric, index, item);
     }
 
     if !rubric.penalties().is_empty() {
         out.push_str("\n## 减分项\n");
-        for penalty in rubric.penalties() {
+        for (p, penalty) in rubric.penalties().iter().enumerate() {
             let cap = penalty
                 .cap
                 .map(|c| format!("（最多扣 {} 分）", show_decimal(c.value)))
@@ -1475,8 +1484,12 @@ pub fn to_markdown(rubric: &Rubric) -> String {
                 out.push('\n');
             }
             out.push_str("| 评分要点 | 扣分标准 | 责任单位 | 扣分 |\n|---|---|---|---|\n");
-            for clause in &penalty.clauses {
-                clause_row(&mut out, rubric, clause, &penalty.owners);
+            for (c, clause) in penalty.clauses.iter().enumerate() {
+                let place = ClausePlace {
+                    owner: Owner::Penalty(p),
+                    clause: c,
+                };
+                clause_row(&mut out, rubric, place, clause, &penalty.owners);
             }
             out.push_str("\n减分合计：________\n");
         }
@@ -1522,23 +1535,337 @@ pub fn to_markdown(rubric: &Rubric) -> String {
     out
 }
 
-fn item_markdown(out: &mut String, rubric: &Rubric, item: &Item) {
+/// The chain of sections from the outermost to `section` (at most
+/// `MAX_SECTION_DEPTH` long for a rubric read from source; the walk stops at
+/// the number of sections whatever the parents say).
+fn section_chain(rubric: &Rubric, section: Option<usize>) -> Vec<usize> {
+    let mut chain = Vec::new();
+    let mut at = section;
+    while let Some(s) = at {
+        if chain.len() > rubric.sections().len() {
+            break;
+        }
+        chain.push(s);
+        at = rubric.section_form(s).parent.filter(|&p| p < s);
+    }
+    chain.reverse();
+    chain
+}
+
+/// The 小计 line of a weighted section, when it is one.
+fn subtotal_markdown(out: &mut String, rubric: &Rubric, section: usize) {
+    if let (Some(s), Some(weight)) = (
+        rubric.sections().get(section),
+        rubric.section_form(section).weight,
+    ) {
+        let _ = writeln!(
+            out,
+            "\n**{} 小计**（满分 {} 分，扣完为止，追加扣除在此扣减）：________",
+            line(s.title.as_str()),
+            show_decimal(weight.value)
+        );
+    }
+}
+
+/// The checklist of a rubric that uses version 2 forms: nested and weighted
+/// sections with their 小计, bonus items, facts, flags and exclusive groups.
+fn v2_markdown(out: &mut String, rubric: &Rubric) {
+    let forms = rubric.forms();
+    let points = rubric.scoring() == Scoring::Points;
+    let mut notes = Vec::new();
+    if points {
+        notes.push("计分方式：累计记分（分数越低越好）".to_owned());
+    }
+    if let Some(scale) = forms.scale {
+        notes.push(format!("折算：得分 × {} / 总分", show_decimal(scale.value)));
+    }
+    if let Some(ceiling) = forms.ceiling {
+        notes.push(format!("得分上限：{} 分", show_decimal(ceiling.value)));
+    }
+    if !notes.is_empty() {
+        let _ = writeln!(out, "\n{}", notes.join(" · "));
+    }
+    if !rubric.facts().is_empty() {
+        out.push_str("\n## 基本情况\n\n");
+        for fact in rubric.facts() {
+            let default = fact
+                .default
+                .map(|d| format!("（未填按 {} 计）", show_decimal(d.value)))
+                .unwrap_or_default();
+            let _ = writeln!(out, "- {}：________{default}", line(fact.text.as_str()));
+        }
+    }
+    let mut open: Vec<usize> = Vec::new();
+    let mut outside = false;
+    let mut had_section = false;
+    for (index, item) in rubric.items().iter().enumerate() {
+        let chain = section_chain(rubric, item.section);
+        let keep = open.iter().zip(&chain).take_while(|(a, b)| a == b).count();
+        while open.len() > keep {
+            if let Some(s) = open.pop() {
+                subtotal_markdown(out, rubric, s);
+            }
+        }
+        for &s in chain.iter().skip(keep) {
+            if let Some(section) = rubric.sections().get(s) {
+                let depth = open.len().min(3);
+                let weight = rubric
+                    .section_form(s)
+                    .weight
+                    .map(|w| format!("（{} 分）", show_decimal(w.value)))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "\n##{} {}{weight}",
+                    "#".repeat(depth),
+                    line(section.title.as_str())
+                );
+            }
+            open.push(s);
+        }
+        if chain.is_empty() && !outside && had_section {
+            out.push_str("\n## 其他考核要点\n");
+            outside = true;
+        }
+        had_section |= !chain.is_empty();
+        item_markdown(out, rubric, index, item);
+    }
+    while let Some(s) = open.pop() {
+        subtotal_markdown(out, rubric, s);
+    }
+    let table =
+        |out: &mut String, owner: Owner, clauses: &[Clause], owners: &[Text], head: &str| {
+            out.push_str(head);
+            for (c, clause) in clauses.iter().enumerate() {
+                clause_row(
+                    out,
+                    rubric,
+                    ClausePlace { owner, clause: c },
+                    clause,
+                    owners,
+                );
+            }
+        };
+    if !rubric.penalties().is_empty() {
+        out.push_str("\n## 减分项\n");
+        for (p, penalty) in rubric.penalties().iter().enumerate() {
+            let cap = penalty
+                .cap
+                .map(|c| format!("（最多扣 {} 分）", show_decimal(c.value)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "\n### {} {}{cap}\n",
+                line(penalty.id.as_str()),
+                line(penalty.title.as_str())
+            );
+            facts_markdown(out, &penalty.owners, &penalty.basis, &penalty.checks);
+            out.push('\n');
+            table(
+                out,
+                Owner::Penalty(p),
+                &penalty.clauses,
+                &penalty.owners,
+                "| 评分要点 | 扣分标准 | 责任单位 | 扣分 |\n|---|---|---|---|\n",
+            );
+            out.push_str("\n减分合计：________\n");
+        }
+    }
+    if !rubric.bonuses().is_empty() {
+        out.push_str("\n## 加分项\n");
+        for (b, bonus) in rubric.bonuses().iter().enumerate() {
+            let cap = bonus
+                .cap
+                .map(|c| format!("（最多加 {} 分）", show_decimal(c.value)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "\n### {} {}{cap}\n",
+                line(bonus.id.as_str()),
+                line(bonus.title.as_str())
+            );
+            facts_markdown(out, &bonus.owners, &bonus.basis, &bonus.checks);
+            out.push('\n');
+            table(
+                out,
+                Owner::Bonus(b),
+                &bonus.clauses,
+                &bonus.owners,
+                "| 评分要点 | 加分标准 | 责任单位 | 加分 |\n|---|---|---|---|\n",
+            );
+            out.push_str("\n加分合计：________\n");
+        }
+    }
+    if !rubric.exclusive_groups().is_empty() {
+        out.push_str("\n## 不重复扣分\n\n");
+        for group in rubric.exclusive_groups() {
+            let refs: Vec<String> = group
+                .clauses
+                .iter()
+                .map(|r| format!("{}/{}", r.item.as_str(), r.clause.as_str()))
+                .collect();
+            let _ = writeln!(
+                out,
+                "- {}：{}（只按其中第一个扣分的评分要点扣分）",
+                line(group.text.as_str()),
+                line(&refs.join("、"))
+            );
+        }
+    }
+    if !rubric.vetoes().is_empty() {
+        out.push_str("\n## 否决项\n\n");
+        for (v, veto) in rubric.vetoes().iter().enumerate() {
+            let form = rubric.veto_form(v);
+            let mut effects = Vec::new();
+            if form.caps_grade {
+                let grade = rubric
+                    .grade(veto.at_most.as_str())
+                    .map_or(veto.at_most.as_str(), |g| g.label.as_str());
+                effects.push(format!("最高评为“{}”", line(grade)));
+            }
+            if form.score_zero.is_some() {
+                effects.push("一票否决，考核得分为 0".to_owned());
+            }
+            let _ = write!(
+                out,
+                "- [ ] {}：{}（{}）",
+                line(veto.id.as_str()),
+                line(veto.text.as_str()),
+                effects.join("，")
+            );
+            let words = match &form.condition {
+                Some(c) => condition_words(rubric, c),
+                None if veto.when.is_empty() => String::new(),
+                None => {
+                    let refs: Vec<String> = veto
+                        .when
+                        .iter()
+                        .map(|r| format!("{}/{}", r.item.as_str(), r.clause.as_str()))
+                        .collect();
+                    format!("以下评分要点扣分即触发：{}", refs.join("、"))
+                }
+            };
+            if !words.is_empty() {
+                let _ = write!(out, "；{}", line(&words));
+            }
+            out.push('\n');
+        }
+    }
+    if !rubric.flags().is_empty() {
+        out.push_str("\n## 提示事项\n\n");
+        for flag in rubric.flags() {
+            let _ = writeln!(
+                out,
+                "- [ ] {}：{}；{}",
+                line(flag.id.as_str()),
+                line(flag.text.as_str()),
+                line(&condition_words(rubric, &flag.when))
+            );
+        }
+    }
+    if !rubric.grades().is_empty() {
+        let scale = if forms.scale.is_some() {
+            "折算后得分"
+        } else if points {
+            "记分"
+        } else {
+            "得分"
+        };
+        let _ = write!(out, "\n## 等级\n\n| 等级 | {scale} |\n|---|---|\n");
+        for (g, grade) in rubric.grades().iter().enumerate() {
+            let bound = match (grade.at_least, rubric.grade_form(g).at_most) {
+                (Some(a), _) => format!("≥ {}", show_decimal(a.value)),
+                (None, Some(a)) => format!("≤ {}", show_decimal(a.value)),
+                (None, None) => "其余".to_owned(),
+            };
+            let _ = writeln!(out, "| {} | {} |", cell(grade.label.as_str()), bound);
+        }
+    }
+    if points {
+        out.push_str("\n记分合计：________　等级：________\n");
+    } else {
+        let bonus = if rubric.bonuses().is_empty() {
+            ""
+        } else {
+            "加分：________　"
+        };
+        out.push_str(&format!(
+            "\n考核得分：________　减分：________　{bonus}最终得分：________　等级：________\n"
+        ));
+    }
+}
+
+/// A condition in words: "以下任一情形：8.1/a 扣分、标记为 hazard 的评分要点扣分、申请前一年内生产安全事故死亡人数 ≥ 1".
+fn condition_words(rubric: &Rubric, condition: &Condition) -> String {
+    let parts: Vec<String> = condition
+        .parts
+        .iter()
+        .map(|part| match part {
+            Part::Clause(r) => format!("{}/{} 扣分", r.item.as_str(), r.clause.as_str()),
+            Part::Tagged { tag, .. } => format!("标记为 {} 的评分要点扣分", tag.as_str()),
+            Part::Fact { fact, op, value } => {
+                let name = rubric
+                    .fact(fact.as_str())
+                    .map_or(fact.as_str(), |f| f.text.as_str());
+                format!("{name} {} {}", op_words(*op), show_amount(value))
+            }
+            Part::Score { op, value, .. } => {
+                format!("得分 {} {}", op_words(*op), show_amount(value))
+            }
+        })
+        .collect();
+    let lead = if condition.all || parts.len() < 2 {
+        if parts.len() < 2 {
+            "条件："
+        } else {
+            "同时满足："
+        }
+    } else {
+        "以下任一情形："
+    };
+    format!("{lead}{}", parts.join("、"))
+}
+
+fn op_words(op: CompareOp) -> &'static str {
+    match op {
+        CompareOp::Ge => "≥",
+        CompareOp::Gt => ">",
+        CompareOp::Le => "≤",
+        CompareOp::Lt => "<",
+        CompareOp::Eq => "=",
+    }
+}
+
+fn item_markdown(out: &mut String, rubric: &Rubric, index: usize, item: &Item) {
     let optional = if item.optional { "，选查" } else { "" };
+    let points = rubric.scoring() == Scoring::Points;
+    let weight = if rubric.item_weighted(index) {
+        format!("{} 分", show_decimal(item.weight.value))
+    } else {
+        "记分项".to_owned()
+    };
     let _ = writeln!(
         out,
-        "\n### {} {}（{} 分{optional}）\n",
+        "\n### {} {}（{weight}{optional}）\n",
         line(item.id.as_str()),
         line(item.title.as_str()),
-        show_decimal(item.weight.value)
     );
     facts_markdown(out, &item.owners, &item.basis, &item.checks);
     if item.optional {
         out.push_str("- [ ] 不涉及（不考核）\n");
     }
     out.push('\n');
-    out.push_str("| 评分要点 | 扣分标准 | 责任单位 | 扣分 |\n|---|---|---|---|\n");
-    for clause in &item.clauses {
-        clause_row(out, rubric, clause, &item.owners);
+    if points {
+        out.push_str("| 评分要点 | 记分标准 | 责任单位 | 记分 |\n|---|---|---|---|\n");
+    } else {
+        out.push_str("| 评分要点 | 扣分标准 | 责任单位 | 扣分 |\n|---|---|---|---|\n");
+    }
+    for (c, clause) in item.clauses.iter().enumerate() {
+        let place = ClausePlace {
+            owner: Owner::Item(index),
+            clause: c,
+        };
+        clause_row(out, rubric, place, clause, &item.owners);
     }
     for external in &item.externals {
         let _ = writeln!(
@@ -1550,7 +1877,11 @@ fn item_markdown(out: &mut String, rubric: &Rubric, item: &Item) {
             cell(&joined(&external.by)),
         );
     }
-    out.push_str("\n本项扣分：________　本项得分：________\n");
+    if points {
+        out.push_str("\n本项记分：________\n");
+    } else {
+        out.push_str("\n本项扣分：________　本项得分：________\n");
+    }
 }
 
 /// The owners, basis and checks of an item or a penalty, one list line each.
@@ -1571,7 +1902,13 @@ fn facts_markdown(out: &mut String, owners: &[Text], basis: &[Text], checks: &[C
     }
 }
 
-fn clause_row(out: &mut String, rubric: &Rubric, clause: &Clause, item_owners: &[Text]) {
+fn clause_row(
+    out: &mut String,
+    rubric: &Rubric,
+    place: ClausePlace,
+    clause: &Clause,
+    item_owners: &[Text],
+) {
     let owners = if clause.owners.is_empty() {
         item_owners
     } else {
@@ -1582,7 +1919,7 @@ fn clause_row(out: &mut String, rubric: &Rubric, clause: &Clause, item_owners: &
         "| {} {} | {} | {} |  |",
         cell(clause.id.as_str()),
         cell(clause.text.as_str()),
-        cell(&rule_in_words(rubric, &clause.deduction)),
+        cell(&rule_at(rubric, place, clause)),
         cell(&joined(owners)),
     );
 }
@@ -1629,6 +1966,158 @@ pub fn rule_in_words(rubric: &Rubric, deduction: &Deduction) -> String {
                 show_decimal(amount.value)
             )
         }
+    }
+}
+
+/// A clause's rule in words, with what version 2 adds: the verb (加/记
+/// instead of 扣), the new shapes ("低于 100% 的，每低 1 个百分点扣 0.5 分，不足 1
+/// 个百分点按 1 个百分点计", "一般扣 1 分、较大扣 3 分", "视情况每次扣 5—15 分"), and
+/// the extra ("不得分，并追加扣除 10 分").
+pub fn clause_rule_in_words(rubric: &Rubric, clause: &Clause, form: &ClauseForm) -> String {
+    let verb = match form.verb {
+        Verb::Deduct => "扣",
+        Verb::Add => "加",
+        Verb::Points => "记",
+    };
+    let cap_words = |cap: &Option<Limit>| match cap {
+        Some(Limit::Amount(c)) => format!("，最多{verb} {} 分", show_decimal(c.value)),
+        Some(Limit::ItemWeight(_)) => "，扣完本项分值为止".to_owned(),
+        None => String::new(),
+    };
+    let unit_label = |unit: &Id| {
+        rubric
+            .unit(unit.as_str())
+            .map_or(unit.as_str(), |u| u.label.as_str())
+            .to_owned()
+    };
+    let mut words = match &form.shape {
+        None => {
+            let words = rule_in_words(rubric, &clause.deduction);
+            if verb == "扣" {
+                words
+            } else {
+                words.replace('扣', verb)
+            }
+        }
+        Some(Shape::Rate {
+            amount,
+            step,
+            steps,
+            op,
+            threshold,
+            cap,
+        }) => {
+            let (side, gap) = match op {
+                Comparison::Below => ("低于", "低"),
+                Comparison::Above => ("高于", "高"),
+            };
+            let point = match threshold {
+                RatePoint::Fixed(p) => format!(" {} ", show_amount(p)),
+                RatePoint::Target(_) => "目标值".to_owned(),
+            };
+            let step_words = match step {
+                Some(s) if s.percent => {
+                    format!("{} 个百分点", show_decimal(s.value * Decimal::ONE_HUNDRED))
+                }
+                Some(s) => show_decimal(s.value),
+                None => "1".to_owned(),
+            };
+            let percent = step.is_some_and(|s| s.percent);
+            let rest = match (steps, percent) {
+                (Steps::Exact, _) => "，按比例计".to_owned(),
+                (Steps::Full, true) => format!("，不足 {step_words}不计"),
+                (Steps::Full, false) => format!("，不足 {step_words} 不计"),
+                (Steps::Started, true) => format!("，不足 {step_words}按 {step_words}计"),
+                (Steps::Started, false) => format!("，不足 {step_words} 按 {step_words} 计"),
+            };
+            let space = if percent { "" } else { " " };
+            format!(
+                "{side}{point}的，每{gap} {step_words}{space}{verb} {} 分{rest}{}",
+                show_decimal(amount.value),
+                cap_words(cap)
+            )
+        }
+        Some(Shape::Levels { amounts, unit, cap }) => {
+            let labels = &rubric.forms().levels;
+            let parts: Vec<String> = amounts
+                .iter()
+                .enumerate()
+                .map(|(k, a)| {
+                    let level = labels
+                        .get(k)
+                        .map_or_else(|| format!("{} 级", k + 1), |l| l.as_str().to_owned());
+                    let space = if level.chars().last().is_some_and(|c| c.is_ascii()) {
+                        " "
+                    } else {
+                        ""
+                    };
+                    format!("{level}{space}{verb} {} 分", show_decimal(a.value))
+                })
+                .collect();
+            let per = unit
+                .as_ref()
+                .map(|u| format!("每{}：", unit_label(u)))
+                .unwrap_or_default();
+            format!("{per}{}{}", parts.join("、"), cap_words(cap))
+        }
+        Some(Shape::Tiers { op, tiers }) => {
+            let side = match op {
+                Comparison::Below => "低于",
+                Comparison::Above => "高于",
+            };
+            tiers
+                .iter()
+                .map(|t| {
+                    format!(
+                        "{side} {} {verb} {} 分",
+                        show_amount(&t.threshold),
+                        show_decimal(t.amount.value)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("、")
+        }
+        Some(Shape::Range {
+            min,
+            max,
+            per_occurrence,
+            cap,
+        }) => {
+            let (lead, each) = match per_occurrence {
+                Some(_) => ("视情况", "每次"),
+                None => ("酌情", ""),
+            };
+            format!(
+                "{lead}{each}{verb} {}—{} 分{}",
+                show_decimal(min.value),
+                show_decimal(max.value),
+                cap_words(cap)
+            )
+        }
+        Some(Shape::Exhausted { .. }) => "扣满本项分值的".to_owned(),
+    };
+    if let Some(extra) = &form.extra {
+        let and = if matches!(form.shape, Some(Shape::Exhausted { .. })) {
+            ""
+        } else {
+            "并"
+        };
+        let _ = write!(
+            words,
+            "，{and}追加扣除 {} 分",
+            show_decimal(extra.amount.value)
+        );
+    }
+    words
+}
+
+/// The rule of the clause at `place` in words: [`rule_in_words`] for a
+/// version 1 rubric, [`clause_rule_in_words`] otherwise.
+fn rule_at(rubric: &Rubric, place: ClausePlace, clause: &Clause) -> String {
+    if rubric.is_v1() {
+        rule_in_words(rubric, &clause.deduction)
+    } else {
+        clause_rule_in_words(rubric, clause, rubric.clause_form(place))
     }
 }
 
@@ -1700,9 +2189,25 @@ pub fn to_csv(rubric: &Rubric) -> String {
             "deducted",
         ],
     );
-    for item in rubric.items() {
+    let v2 = !rubric.is_v1();
+    let mut open: Vec<usize> = Vec::new();
+    for (index, item) in rubric.items().iter().enumerate() {
+        if v2 {
+            let chain = section_chain(rubric, item.section);
+            let keep = open.iter().zip(&chain).take_while(|(a, b)| a == b).count();
+            while open.len() > keep {
+                if let Some(s) = open.pop() {
+                    subtotal_csv(&mut out, rubric, s);
+                }
+            }
+            open.extend(chain.iter().skip(keep));
+        }
         let section = rubric.section_of(item).map_or("", |s| s.title.as_str());
-        let weight = show_decimal(item.weight.value);
+        let weight = if rubric.item_weighted(index) {
+            show_decimal(item.weight.value)
+        } else {
+            String::new()
+        };
         if item.clauses.is_empty() && item.externals.is_empty() {
             let owners = joined(&item.owners);
             row(
@@ -1723,7 +2228,7 @@ pub fn to_csv(rubric: &Rubric) -> String {
                 ],
             );
         }
-        for clause in &item.clauses {
+        for (c, clause) in item.clauses.iter().enumerate() {
             let owners = if clause.owners.is_empty() {
                 &item.owners
             } else {
@@ -1733,6 +2238,10 @@ pub fn to_csv(rubric: &Rubric) -> String {
                 &mut out,
                 rubric,
                 [section, item.id.as_str(), item.title.as_str(), &weight],
+                ClausePlace {
+                    owner: Owner::Item(index),
+                    clause: c,
+                },
                 clause,
                 owners,
             );
@@ -1760,8 +2269,11 @@ pub fn to_csv(rubric: &Rubric) -> String {
             );
         }
     }
-    for penalty in rubric.penalties() {
-        for clause in &penalty.clauses {
+    while let Some(s) = open.pop() {
+        subtotal_csv(&mut out, rubric, s);
+    }
+    for (p, penalty) in rubric.penalties().iter().enumerate() {
+        for (c, clause) in penalty.clauses.iter().enumerate() {
             let owners = if clause.owners.is_empty() {
                 &penalty.owners
             } else {
@@ -1771,6 +2283,30 @@ pub fn to_csv(rubric: &Rubric) -> String {
                 &mut out,
                 rubric,
                 ["减分项", penalty.id.as_str(), penalty.title.as_str(), ""],
+                ClausePlace {
+                    owner: Owner::Penalty(p),
+                    clause: c,
+                },
+                clause,
+                owners,
+            );
+        }
+    }
+    for (b, bonus) in rubric.bonuses().iter().enumerate() {
+        for (c, clause) in bonus.clauses.iter().enumerate() {
+            let owners = if clause.owners.is_empty() {
+                &bonus.owners
+            } else {
+                &clause.owners
+            };
+            clause_csv(
+                &mut out,
+                rubric,
+                ["加分项", bonus.id.as_str(), bonus.title.as_str(), ""],
+                ClausePlace {
+                    owner: Owner::Bonus(b),
+                    clause: c,
+                },
                 clause,
                 owners,
             );
@@ -1779,37 +2315,120 @@ pub fn to_csv(rubric: &Rubric) -> String {
     out
 }
 
+/// The 小计 row of a weighted section: its title, `小计` in the item title
+/// column, its weight, and the `deducted` column to fill in.
+fn subtotal_csv(out: &mut String, rubric: &Rubric, section: usize) {
+    if let (Some(s), Some(weight)) = (
+        rubric.sections().get(section),
+        rubric.section_form(section).weight,
+    ) {
+        let weight = show_decimal(weight.value);
+        row(
+            out,
+            &[
+                s.title.as_str(),
+                "",
+                "小计",
+                &weight,
+                "",
+                "",
+                "扣完为止，追加扣除在此扣减",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ],
+        );
+    }
+}
+
 fn clause_csv(
     out: &mut String,
     rubric: &Rubric,
     head: [&str; 4],
+    place: ClausePlace,
     clause: &Clause,
     owners: &[Text],
 ) {
-    let rule = rule_in_words(rubric, &clause.deduction);
+    let rule = rule_at(rubric, place, clause);
     let limit_text = |limit: &Limit| match limit {
         Limit::Amount(a) => show_decimal(a.value),
         Limit::ItemWeight(_) => ITEM_WEIGHT.to_owned(),
     };
-    let (amount, unit, cap) = match &clause.deduction {
-        Deduction::Once { amount, cap } => (
+    let shape = if rubric.is_v1() {
+        None
+    } else {
+        rubric.clause_form(place).shape.as_ref()
+    };
+    let label = |unit: &Id| {
+        rubric
+            .unit(unit.as_str())
+            .map_or(unit.as_str(), |u| u.label.as_str())
+            .to_owned()
+    };
+    let (amount, unit, cap) = match shape {
+        Some(Shape::Rate { amount, cap, .. }) => (
             show_decimal(amount.value),
             String::new(),
             cap.as_ref().map(limit_text).unwrap_or_default(),
         ),
-        Deduction::All { .. } => ("all".to_owned(), String::new(), String::new()),
-        Deduction::Per { amount, unit, cap } => (
-            show_decimal(amount.value),
-            rubric
-                .unit(unit.as_str())
-                .map_or(unit.as_str(), |u| u.label.as_str())
-                .to_owned(),
+        Some(Shape::Levels { amounts, unit, cap }) => (
+            amounts
+                .iter()
+                .map(|a| show_decimal(a.value))
+                .collect::<Vec<_>>()
+                .join("/"),
+            unit.as_ref().map(label).unwrap_or_default(),
             cap.as_ref().map(limit_text).unwrap_or_default(),
         ),
-        Deduction::UpTo { max } => (String::new(), String::new(), limit_text(max)),
-        Deduction::Threshold { amount, .. } => {
-            (show_decimal(amount.value), String::new(), String::new())
-        }
+        Some(Shape::Tiers { tiers, .. }) => (
+            tiers
+                .iter()
+                .map(|t| show_decimal(t.amount.value))
+                .collect::<Vec<_>>()
+                .join("/"),
+            String::new(),
+            String::new(),
+        ),
+        Some(Shape::Range {
+            min,
+            max,
+            per_occurrence,
+            cap,
+        }) => (
+            format!("{}—{}", show_decimal(min.value), show_decimal(max.value)),
+            per_occurrence
+                .map(|_| {
+                    rubric
+                        .unit(OCCURRENCE)
+                        .map_or("次", |u| u.label.as_str())
+                        .to_owned()
+                })
+                .unwrap_or_default(),
+            cap.as_ref().map(limit_text).unwrap_or_default(),
+        ),
+        Some(Shape::Exhausted { .. }) => (String::new(), String::new(), String::new()),
+        None => match &clause.deduction {
+            Deduction::Once { amount, cap } => (
+                show_decimal(amount.value),
+                String::new(),
+                cap.as_ref().map(limit_text).unwrap_or_default(),
+            ),
+            Deduction::All { .. } => ("all".to_owned(), String::new(), String::new()),
+            Deduction::Per { amount, unit, cap } => (
+                show_decimal(amount.value),
+                rubric
+                    .unit(unit.as_str())
+                    .map_or(unit.as_str(), |u| u.label.as_str())
+                    .to_owned(),
+                cap.as_ref().map(limit_text).unwrap_or_default(),
+            ),
+            Deduction::UpTo { max } => (String::new(), String::new(), limit_text(max)),
+            Deduction::Threshold { amount, .. } => {
+                (show_decimal(amount.value), String::new(), String::new())
+            }
+        },
     };
     let owners = joined(owners);
     let [section, item, title, weight] = head;
@@ -1847,9 +2466,6 @@ fn row(out: &mut String, fields: &[&str]) {
     }
     out.push_str("\r\n");
 }
-
-mod words;
-pub use words::clause_rule;
 
 #[cfg(test)]
 mod tests;

@@ -149,7 +149,10 @@ impl<'r> Entry<'r> {
     ) -> Option<Entry<'r>> {
         let mut entry = Entry::of(item, clause.id.as_str(), &clause.deduction, form)?;
         entry.text = Some(clause.text.as_str());
-        entry.rule = Some(crate::export::clause_rule(rubric, clause, form));
+        entry.rule = Some(match form {
+            Some(form) => crate::export::clause_rule_in_words(rubric, clause, form),
+            None => crate::export::rule_in_words(rubric, &clause.deduction),
+        });
         Some(entry)
     }
 

@@ -179,7 +179,7 @@ pub fn workbook(rubric: &Rubric) -> Result<Vec<u8>, XlsxError> {
                 sheet.write_string_with_format(
                     row,
                     5,
-                    crate::export::clause_rule(rubric, clause, forms.get(c)),
+                    super::rule(rubric, clause, forms.get(c)),
                     &f.cell,
                 )?;
                 sheet.write_string_with_format(row, 6, joined(owners), &f.cell)?;
@@ -214,7 +214,7 @@ pub fn workbook(rubric: &Rubric) -> Result<Vec<u8>, XlsxError> {
                 sheet.write_string_with_format(
                     row,
                     5,
-                    crate::export::clause_rule(rubric, clause, bonus.forms.get(c)),
+                    super::rule(rubric, clause, bonus.forms.get(c)),
                     &f.cell,
                 )?;
                 sheet.write_string_with_format(row, 6, joined(&bonus.owners), &f.cell)?;
@@ -335,7 +335,7 @@ fn item_rows(
         sheet.write_string_with_format(
             row,
             5,
-            crate::export::clause_rule(rubric, clause, forms.get(c)),
+            super::rule(rubric, clause, forms.get(c)),
             &f.cell,
         )?;
         sheet.write_string_with_format(row, 6, joined(owners), &f.cell)?;

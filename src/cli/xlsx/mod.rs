@@ -228,6 +228,18 @@ pub fn yes_no(lang: Lang) -> [&'static str; 2] {
     }
 }
 
+/// A clause's rule in words, with its version 2 form when it has one.
+pub fn rule(
+    rubric: &Rubric,
+    clause: &crate::model::Clause,
+    form: Option<&crate::model::ClauseForm>,
+) -> String {
+    match form {
+        Some(form) => crate::export::clause_rule_in_words(rubric, clause, form),
+        None => crate::export::rule_in_words(rubric, &clause.deduction),
+    }
+}
+
 /// A short, stable fingerprint of a rubric: FNV-1a (64 bits) of its JSON
 /// export, which holds everything the rubric says. A workbook made for
 /// another text of the rubric has another fingerprint.

@@ -390,7 +390,7 @@ fn clause_rows(
         &clause.owners
     };
     cells.push((Field::Owners, Cell::Text(joined(owners))));
-    let rule = crate::export::clause_rule(rubric, clause, form);
+    let rule = super::rule(rubric, clause, form);
     let inputs = || clause_inputs(clause, form, clause_weight);
     match form.and_then(|f| f.shape.as_ref()) {
         Some(Shape::Levels { amounts, .. }) => (1..=amounts.len())
