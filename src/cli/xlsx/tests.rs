@@ -20,6 +20,7 @@ enum Put {
     Text(String),
     Number(f64),
     Bool(bool),
+    Date,
 }
 
 /// The cells of every sheet of a workbook, as calamine reads them.
@@ -46,6 +47,15 @@ fn sheets(bytes: &[u8]) -> Sheets {
 
 /// A copy of the workbook with some cells replaced, written by rust_xlsxwriter.
 fn filled(sheets: &Sheets, puts: &[(String, u32, u16, Put)]) -> Vec<u8> {
+    filled_with(sheets, puts, &[])
+}
+
+/// The same, with cells merged: (sheet, first row, last row, column, text).
+fn filled_with(
+    sheets: &Sheets,
+    puts: &[(String, u32, u16, Put)],
+    merges: &[(String, u32, u32, u16, String)],
+) -> Vec<u8> {
     let mut book = Workbook::new();
     for (name, cells) in sheets {
         let sheet = book.add_worksheet();
@@ -67,6 +77,21 @@ fn filled(sheets: &Sheets, puts: &[(String, u32, u16, Put)]) -> Vec<u8> {
                 Put::Text(s) => sheet.write_string(*r, *c, s).map(|_| ()).unwrap(),
                 Put::Number(n) => sheet.write_number(*r, *c, *n).map(|_| ()).unwrap(),
                 Put::Bool(b) => sheet.write_boolean(*r, *c, *b).map(|_| ()).unwrap(),
+                Put::Date => {
+                    let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2023, 5, 1).unwrap();
+                    let format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+                    sheet
+                        .write_datetime_with_format(*r, *c, &date, &format)
+                        .map(|_| ())
+                        .unwrap();
+                }
+            }
+        }
+        for (sheet_name, first, last, c, text) in merges {
+            if sheet_name == name {
+                sheet
+                    .merge_range(*first, *c, *last, *c, text, &rust_xlsxwriter::Format::new())
+                    .unwrap();
             }
         }
         if name == META_SHEET {
@@ -467,4 +492,30 @@ fn version_2_workbooks_score_as_the_same_json() {
         checked += 1;
     }
     assert!(checked >= 4, "{checked} version 2 scenarios");
+}
+
+#[test]
+fn dates_and_merged_inputs_are_refused_at_their_cells() {
+    let rubric = Rubric::parse(RUBRIC).unwrap();
+    let bad = problems(&rubric, &[(0, Field::Count, Put::Date)], "1/c/");
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert_eq!(bad[0].at.as_deref(), Some("评分!K7"));
+    assert_eq!(bad[0].message, "count: expected a number, found a date");
+    assert!(bad[0]
+        .help
+        .as_deref()
+        .unwrap()
+        .contains("formatted as a date"));
+
+    let bytes = template::workbook(&rubric, Lang::Zh).unwrap();
+    let sheets = sheets(&bytes);
+    let layout = Layout::new(&sheets);
+    let (sheet, row) = layout.row("1/c/").unwrap();
+    let col = layout.col(&sheet, Field::Count);
+    let merged = filled_with(&sheets, &[], &[(sheet, row, row + 1, col, "2".into())]);
+    let Err(bad) = read::read(&merged, &rubric) else {
+        panic!("merged input accepted");
+    };
+    assert_eq!(bad[0].at.as_deref(), Some("评分!K7:K8"), "{bad:?}");
+    assert!(bad[0].message.contains("merged cells"), "{bad:?}");
 }
