@@ -21,6 +21,8 @@ enum Put {
     Number(f64),
     Bool(bool),
     Date,
+    /// A formula and the value a spreadsheet program computed for it.
+    Formula(&'static str, &'static str),
 }
 
 /// The cells of every sheet of a workbook, as calamine reads them.
@@ -77,6 +79,10 @@ fn filled_with(
                 Put::Text(s) => sheet.write_string(*r, *c, s).map(|_| ()).unwrap(),
                 Put::Number(n) => sheet.write_number(*r, *c, *n).map(|_| ()).unwrap(),
                 Put::Bool(b) => sheet.write_boolean(*r, *c, *b).map(|_| ()).unwrap(),
+                Put::Formula(formula, value) => {
+                    let formula = rust_xlsxwriter::Formula::new(*formula).set_result(*value);
+                    sheet.write_formula(*r, *c, formula).map(|_| ()).unwrap();
+                }
                 Put::Date => {
                     let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2023, 5, 1).unwrap();
                     let format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
@@ -363,6 +369,13 @@ fn cells_people_type_are_read_or_refused_at_their_place() {
     let ok = problems(
         &rubric,
         &[(0, Field::Count, Put::Text("２".into()))],
+        "1/c/",
+    );
+    assert_eq!(ok, Vec::new());
+    // A formula counts with the value it shows.
+    let ok = problems(
+        &rubric,
+        &[(0, Field::Count, Put::Formula("=1+1", "2"))],
         "1/c/",
     );
     assert_eq!(ok, Vec::new());
