@@ -508,6 +508,58 @@ fn version_2_workbooks_score_as_the_same_json() {
 }
 
 #[test]
+fn the_worked_examples_of_version_2_score_the_same_from_a_workbook() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/v2");
+    let examples = [
+        (
+            "spec-9-1.rubric",
+            r#"{"subject": "A", "findings": [
+                {"item": "2.1", "clause": "b", "count": 4},
+                {"item": "2.2", "clause": "a", "value": "99.2%"},
+                {"item": "8.1", "clause": "a", "level": 1, "count": 2},
+                {"item": "8.1", "clause": "a", "level": 2, "count": 1},
+                {"item": "8.3", "clause": "a", "count": 2},
+                {"item": "8.2", "not_applicable": true},
+                {"item": "13", "clause": "b", "amount": "1.5"}]}"#,
+            "52.3",
+        ),
+        (
+            "spec-9-1.rubric",
+            r#"{"subject": "B", "findings": [
+                {"item": "2.2", "clause": "a", "value": "99.2%"},
+                {"item": "13", "clause": "b", "amount": 1.5},
+                {"item": "14", "clause": "a"},
+                {"item": "14", "clause": "b", "count": 1},
+                {"fact": "deaths", "value": 1}]}"#,
+            "100.0",
+        ),
+        (
+            "spec-9-5-c.rubric",
+            r#"{"subject": "C", "findings": [
+                {"item": "02", "clause": "B", "level": "II"},
+                {"item": "10", "clause": "F", "level": 1},
+                {"fact": "visit", "value": 1}]}"#,
+            "8",
+        ),
+    ];
+    for (file, json, score) in examples {
+        let source = std::fs::read_to_string(root.join(file)).unwrap();
+        let rubric = crate::compile(&source).rubric.unwrap();
+        let (bytes, json) = fill_from_json(&rubric, json, Lang::Zh);
+        let filled = match read::read(&bytes, &rubric) {
+            Ok(filled) => filled,
+            Err(problems) => panic!("{file}: {problems:?}"),
+        };
+        let options = Options::new();
+        let a = rubric.evaluate(&filled.findings, &options).unwrap();
+        let b = rubric.evaluate_json(&json, &options).unwrap();
+        assert_eq!(a.score.to_string(), score, "{file}");
+        assert_eq!(a.to_json(), b.to_json(), "{file}");
+        assert_eq!(a.to_text(), b.to_text(), "{file}");
+    }
+}
+
+#[test]
 fn dates_and_merged_inputs_are_refused_at_their_cells() {
     let rubric = Rubric::parse(RUBRIC).unwrap();
     let bad = problems(&rubric, &[(0, Field::Count, Put::Date)], "1/c/");
