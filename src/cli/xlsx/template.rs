@@ -148,9 +148,9 @@ impl Formats {
 }
 
 /// A row to write: the rubric's cells, and which inputs are open.
-struct Row<'a> {
+struct Row {
     cells: Vec<(Field, Cell)>,
-    inputs: Vec<Input<'a>>,
+    inputs: Vec<Input>,
 }
 
 #[derive(Clone)]
@@ -160,13 +160,11 @@ enum Cell {
 }
 
 /// An open input cell and how it is validated.
-struct Input<'a> {
+struct Input {
     field: Field,
     validation: Validation,
     /// A value written in advance (an external's full weight).
     preset: Option<f64>,
-    /// Shown when the cell is selected.
-    prompt: Option<&'a str>,
 }
 
 enum Validation {
@@ -178,24 +176,23 @@ enum Validation {
     YesNo,
 }
 
-impl<'a> Input<'a> {
-    fn new(field: Field, validation: Validation) -> Input<'a> {
+impl Input {
+    fn new(field: Field, validation: Validation) -> Input {
         Input {
             field,
             validation,
             preset: None,
-            prompt: None,
         }
     }
 }
 
 /// The inputs of a clause, by its shape (and its version 2 form); `note`
 /// and `evidence` fit every row.
-fn clause_inputs<'a>(
+fn clause_inputs(
     clause: &Clause,
     form: Option<&ClauseForm>,
     clause_weight: rust_decimal::Decimal,
-) -> Vec<Input<'a>> {
+) -> Vec<Input> {
     let percent = |a: &crate::model::Amount| {
         if a.percent {
             Validation::Percent
@@ -379,7 +376,7 @@ fn clause_rows(
     form: Option<&ClauseForm>,
     clause_weight: rust_decimal::Decimal,
     owners: &[crate::model::Text],
-) -> Vec<Row<'static>> {
+) -> Vec<Row> {
     let mut cells = base;
     cells.push((Field::Clause, Cell::Text(clause.id.as_str().to_owned())));
     cells.push((Field::Text, Cell::Text(clause.text.as_str().to_owned())));
@@ -419,7 +416,7 @@ fn clause_rows(
     }
 }
 
-fn item_rows(rubric: &Rubric, lang: Lang) -> Vec<Row<'static>> {
+fn item_rows(rubric: &Rubric, lang: Lang) -> Vec<Row> {
     let mut rows = Vec::new();
     for (index, item) in rubric.items().iter().enumerate() {
         let weighted = rubric.item_weighted(index);
@@ -497,7 +494,7 @@ fn item_rows(rubric: &Rubric, lang: Lang) -> Vec<Row<'static>> {
 }
 
 /// The rows of penalties (`bonus` false) or bonus items (`bonus` true).
-fn penalty_rows(rubric: &Rubric, bonus: bool) -> Vec<Row<'static>> {
+fn penalty_rows(rubric: &Rubric, bonus: bool) -> Vec<Row> {
     let mut rows = Vec::new();
     let forms = &rubric.forms().penalties;
     let mut add = |id: &str,
@@ -552,7 +549,7 @@ fn penalty_rows(rubric: &Rubric, bonus: bool) -> Vec<Row<'static>> {
     rows
 }
 
-fn fact_rows(rubric: &Rubric, lang: Lang) -> Vec<Row<'static>> {
+fn fact_rows(rubric: &Rubric, lang: Lang) -> Vec<Row> {
     rubric
         .facts()
         .iter()
@@ -579,7 +576,7 @@ fn fact_rows(rubric: &Rubric, lang: Lang) -> Vec<Row<'static>> {
         .collect()
 }
 
-fn veto_rows(rubric: &Rubric, lang: Lang) -> Vec<Row<'static>> {
+fn veto_rows(rubric: &Rubric, lang: Lang) -> Vec<Row> {
     rubric
         .vetoes()
         .iter()
@@ -713,10 +710,7 @@ fn write_sheet(
                 ),
                 Validation::YesNo => Some(DataValidation::new().allow_list_strings(&[yes, no])?),
             };
-            if let Some(mut validation) = validation {
-                if let Some(prompt) = input.prompt {
-                    validation = validation.set_input_message(prompt)?;
-                }
+            if let Some(validation) = validation {
                 sheet.add_data_validation(row, col, row, col, &validation)?;
             }
         }
