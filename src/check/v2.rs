@@ -253,7 +253,8 @@ impl<'r> Checker<'r> {
     fn section_weights(&mut self) {
         let rubric = self.rubric;
         let sections = rubric.sections();
-        let mut sums: Vec<Decimal> = vec![Decimal::ZERO; sections.len()];
+        // `None` once a sum no longer fits a decimal.
+        let mut sums: Vec<Option<Decimal>> = vec![Some(Decimal::ZERO); sections.len()];
         let mut counts: Vec<usize> = vec![0; sections.len()];
         for item in rubric.items() {
             let mut at = item.section;
@@ -262,7 +263,7 @@ impl<'r> Checker<'r> {
             let mut steps = 0;
             while let Some(s) = at {
                 if let (Some(sum), Some(count)) = (sums.get_mut(s), counts.get_mut(s)) {
-                    *sum = sum.saturating_add(item.weight.value);
+                    *sum = sum.and_then(|sum| sum.checked_add(item.weight.value));
                     *count += 1;
                 }
                 steps += 1;
@@ -299,8 +300,21 @@ impl<'r> Checker<'r> {
             self.positive(weight, || {
                 format!("section `{}` has a weight of zero", section.id.as_str())
             });
-            let sum = sums.get(index).copied().unwrap_or_default();
             let count = counts.get(index).copied().unwrap_or_default();
+            let Some(sum) = sums.get(index).copied().flatten() else {
+                self.push(
+                    Diagnostic::new(
+                        Code::SectionWeightMismatch,
+                        weight.span,
+                        format!(
+                            "the weights of the {count} items inside section `{}` add up to more than a decimal can hold (about 7.9 × 10^28)",
+                            section.id.as_str()
+                        ),
+                    )
+                    .with_help("use weights of ordinary size: a section's weight is the sum of its items' weights"),
+                );
+                continue;
+            };
             if sum != weight.value && !weight.value.is_zero() {
                 self.push(
                     Diagnostic::new(
