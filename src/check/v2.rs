@@ -110,6 +110,22 @@ impl<'r> Checker<'r> {
             }
             if points || matches!(place.owner, Owner::Bonus(_)) {
                 self.item_weight_forms(place, clause, form, points);
+            } else if let (Owner::Penalty(p), Some(Limit::ItemWeight(span))) =
+                (place.owner, form.shape.as_ref().and_then(Shape::cap))
+            {
+                let penalty = rubric.penalties().get(p).map_or("", |x| x.id.as_str());
+                self.push(
+                    Diagnostic::new(
+                        Code::ItemWeightInPenalty,
+                        *span,
+                        format!(
+                            "`capped at item weight` in penalty `{penalty}`, which has no weight"
+                        ),
+                    )
+                    .with_help(
+                        "penalties deduct outside the item weights: give an amount (`capped at 5`)",
+                    ),
+                );
             }
         }
         self.bonus_values();
