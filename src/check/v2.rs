@@ -523,6 +523,29 @@ impl<'r> Checker<'r> {
         if let Some(Limit::Amount(cap)) = shape.cap() {
             self.positive(cap, || format!("clause `{id}` is capped at zero"));
         }
+        // W0302: a cap below one deduction of the shape.
+        if let Some(cap) = shape.cap() {
+            let clause_weight = match place.owner {
+                Owner::Item(i) => rubric.clause_weight_of(i),
+                _ => Decimal::ZERO,
+            };
+            let limit = cap.resolve(clause_weight);
+            let largest = match shape {
+                Shape::Rate { amount, .. } => Some(amount),
+                Shape::Levels { amounts, .. } => amounts.iter().max_by_key(|a| a.value),
+                Shape::Range {
+                    max,
+                    per_occurrence: Some(_),
+                    ..
+                } => Some(max),
+                _ => None,
+            };
+            if let Some(amount) = largest {
+                if limit < amount.value && !limit.is_zero() {
+                    self.push(super::cap_below_deduction(id, cap.span(), limit, amount));
+                }
+            }
+        }
         match shape {
             Shape::Rate {
                 amount,
