@@ -824,7 +824,7 @@ impl<'r> Checker<'r> {
             return;
         }
         let forms = rubric.forms();
-        let help = "a points rubric counts points upward: it has no total, scale, ceiling, not-applicable rule, item weights, externals, penalties or bonuses";
+        let help = "a points rubric counts points upward: it has no total, scale, ceiling, not-applicable rule, item or section weights, externals, penalties or bonuses";
         let refuse = |checker: &mut Self, span: crate::span::Span, what: String| {
             checker.push(
                 Diagnostic::new(
@@ -846,6 +846,15 @@ impl<'r> Checker<'r> {
         }
         if let Some(span) = forms.not_applicable_span {
             refuse(self, span, "`not-applicable`".into());
+        }
+        for (index, section) in rubric.sections().iter().enumerate() {
+            if let Some(weight) = rubric.section_form(index).weight {
+                refuse(
+                    self,
+                    weight.span,
+                    format!("`weight` on section `{}`", section.id.as_str()),
+                );
+            }
         }
         for (index, item) in rubric.items().iter().enumerate() {
             if rubric.item_weighted(index) {
