@@ -271,10 +271,10 @@ fn deduction_row(out: &mut String, d: &DeductionReport) {
     if let Some(value) = d.value {
         let _ = write!(detail, "<b>实测值：</b>{} ", plain(value));
     }
-    if let Some(target) = d.target {
+    if let Some(target) = d.target() {
         let _ = write!(detail, "<b>目标值：</b>{} ", plain(target));
     }
-    if let Some(steps) = d.steps {
+    if let Some(steps) = d.steps() {
         let _ = write!(detail, "<b>档数：</b>{} ", readable(steps));
     }
     if let Some(by) = excluded(d) {
