@@ -73,7 +73,9 @@ pub fn run(args: Args) -> Outcome {
                 Format::Markdown => Some(super::batch::SummaryFormat::Markdown),
                 Format::Json | Format::Jsonl => Some(super::batch::SummaryFormat::Jsonl),
                 Format::Html => {
-                    eprintln!("error: `--batch` summarises as text, csv, markdown, jsonl or xlsx");
+                    super::xlsx::say(
+                        "error: `--batch` summarises as text, csv, markdown, jsonl or xlsx",
+                    );
                     return Outcome::Usage;
                 }
             };
@@ -92,7 +94,9 @@ pub fn run(args: Args) -> Outcome {
             Format::Markdown => super::batch::SummaryFormat::Markdown,
             Format::Json | Format::Jsonl => super::batch::SummaryFormat::Jsonl,
             Format::Html | Format::Xlsx => {
-                eprintln!("error: `--batch` summarises as text, csv, markdown, jsonl or xlsx");
+                super::xlsx::say(
+                    "error: `--batch` summarises as text, csv, markdown, jsonl or xlsx",
+                );
                 return Outcome::Usage;
             }
         };
@@ -133,7 +137,7 @@ fn eval_workbook(args: &Args, path: &std::path::Path, name: &str) -> Outcome {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) => {
-            eprintln!("error: cannot read `{}`: {e}", path.display());
+            super::xlsx::say(&format!("error: cannot read `{}`: {e}", path.display()));
             return Outcome::Usage;
         }
     };
@@ -144,7 +148,7 @@ fn eval_workbook(args: &Args, path: &std::path::Path, name: &str) -> Outcome {
     let filled = match super::xlsx::read::read(&bytes, &rubric) {
         Ok(filled) => filled,
         Err(problems) => {
-            eprint!("{}", super::xlsx::read::render(name, &problems));
+            super::xlsx::say(super::xlsx::read::render(name, &problems).trim_end());
             return Outcome::Failure;
         }
     };
@@ -153,7 +157,7 @@ fn eval_workbook(args: &Args, path: &std::path::Path, name: &str) -> Outcome {
         Ok(report) => write_report(args, &report),
         Err(errors) => {
             let problems = super::xlsx::read::locate(&filled, &errors);
-            eprint!("{}", super::xlsx::read::render(name, &problems));
+            super::xlsx::say(super::xlsx::read::render(name, &problems).trim_end());
             Outcome::Failure
         }
     }
@@ -171,13 +175,13 @@ fn write_report(args: &Args, report: &crate::report::Report) -> Outcome {
             return match super::xlsx::report::workbook(report) {
                 Ok(bytes) => super::xlsx::write_output(output, &bytes, "the report workbook"),
                 Err(e) => {
-                    eprintln!("error: {}", super::xlsx::xlsx_error(&e));
+                    super::xlsx::say(&format!("error: {}", super::xlsx::xlsx_error(&e)));
                     Outcome::Usage
                 }
             }
         }
         Format::Csv | Format::Jsonl => {
-            eprintln!("error: `--format csv` and `--format jsonl` summarise a `--batch`");
+            super::xlsx::say("error: `--format csv` and `--format jsonl` summarise a `--batch`");
             return Outcome::Usage;
         }
     };

@@ -70,7 +70,7 @@ pub fn run(args: Args) -> Outcome {
                     super::xlsx::write_output(args.output.as_deref(), &bytes, "the workbook")
                 }
                 Err(e) => {
-                    eprintln!("error: {}", super::xlsx::xlsx_error(&e));
+                    super::xlsx::say(&format!("error: {}", super::xlsx::xlsx_error(&e)));
                     Outcome::Usage
                 }
             }

@@ -43,7 +43,7 @@ pub fn run(args: Args) -> Outcome {
         Format::Xlsx => match super::xlsx::template::workbook(&rubric, args.lang) {
             Ok(bytes) => super::xlsx::write_output(args.output.as_deref(), &bytes, "the workbook"),
             Err(e) => {
-                eprintln!("error: {}", super::xlsx::xlsx_error(&e));
+                super::xlsx::say(&format!("error: {}", super::xlsx::xlsx_error(&e)));
                 Outcome::Usage
             }
         },

@@ -354,6 +354,14 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// Writes one line to standard error; a closed stderr is not an error.
+pub fn say(line: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err
+        .write_all(line.as_bytes())
+        .and_then(|()| err.write_all(b"\n"));
+}
+
 /// A workbook error in words.
 pub fn xlsx_error(e: &rust_xlsxwriter::XlsxError) -> String {
     format!("cannot make the workbook: {e}")
