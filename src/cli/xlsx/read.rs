@@ -426,6 +426,26 @@ impl RowReader {
                 }
             }
         }
+        // A column whose header names no field: what is written in it would be lost.
+        for col in 0..=last_col {
+            if columns.iter().any(|(_, c)| *c == col) {
+                continue;
+            }
+            if let Some(row) = (header + 1..=end.0).find(|&r| value(r, col) != Value::Empty) {
+                let header_text = match value(header, col) {
+                    Value::Text(t) | Value::Number(t) => format!("`{t}`"),
+                    _ => "no header".to_owned(),
+                };
+                self.problems.push(Problem {
+                    at: Some(format!("{}!{}", sheet_ref(name), cell_name(row, col))),
+                    context: None,
+                    message: format!(
+                        "this column has {header_text}, which names no findings field; what is written in it would be lost"
+                    ),
+                    help: Some("write findings in the columns the workbook gives, whose headers end with the field they feed (`扣分次数 count`)".into()),
+                });
+            }
+        }
         let col_of = |field: Field| columns.iter().find(|(f, _)| *f == field).map(|(_, c)| *c);
         let inputs: Vec<(Field, u16)> = columns
             .iter()

@@ -399,6 +399,28 @@ fn cells_people_type_are_read_or_refused_at_their_place() {
         bad[0].help.as_deref(),
         Some("write the number alone, such as `0.5`")
     );
+    // A column whose header names no field: its content would be lost.
+    let bytes = template::workbook(&rubric, Lang::Zh).unwrap();
+    let sheets = sheets(&bytes);
+    let extra = filled(
+        &sheets,
+        &[
+            (
+                "评分".into(),
+                template::HEADER_ROW,
+                40,
+                Put::Text("检查人".into()),
+            ),
+            ("评分".into(), 8, 40, Put::Text("张三".into())),
+        ],
+    );
+    let Err(bad) = read::read(&extra, &rubric) else {
+        panic!("a column that names no field was read");
+    };
+    assert_eq!(bad[0].at.as_deref(), Some("评分!AO9"), "{bad:?}");
+    assert!(bad[0]
+        .message
+        .contains("`检查人`, which names no findings field"));
     // A note alone does not say what was found.
     let bad = problems(
         &rubric,
