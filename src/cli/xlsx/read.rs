@@ -372,6 +372,18 @@ impl RowReader {
             })
         });
         let Some(header) = header else {
+            // One of the workbook's own sheets without its header row.
+            let ours = [super::Lang::Zh, super::Lang::En]
+                .iter()
+                .any(|lang| super::template::sheet_names(*lang).contains(&name));
+            if ours {
+                self.problems.push(Problem {
+                    at: Some(format!("{}!A1", sheet_ref(name))),
+                    context: None,
+                    message: "this sheet has lost its header row (the row naming `item`, `veto` or `fact`), so its rows cannot be read".into(),
+                    help: Some("copy the header row back from a new workbook made by `rubric template`".into()),
+                });
+            }
             return;
         };
         let mut columns: Vec<(Field, u16)> = Vec::new();

@@ -421,6 +421,13 @@ fn cells_people_type_are_read_or_refused_at_their_place() {
     assert!(bad[0]
         .message
         .contains("`检查人`, which names no findings field"));
+    // A sheet of the workbook that lost its header row.
+    let mut headless = sheets.clone();
+    headless[0].1.retain(|(r, _, _)| *r != template::HEADER_ROW);
+    let Err(bad) = read::read(&filled(&headless, &[]), &rubric) else {
+        panic!("a sheet without its header was read");
+    };
+    assert!(bad[0].message.contains("lost its header row"), "{bad:?}");
     // A note alone does not say what was found.
     let bad = problems(
         &rubric,
