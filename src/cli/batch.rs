@@ -1102,7 +1102,8 @@ impl Progress {
 #[derive(Debug, Clone, clap::Args)]
 pub struct BatchArgs {
     /// Evaluate many inspections: a JSON Lines file (one findings object per
-    /// line; `-` reads standard input) or a directory of `.json` findings files.
+    /// line; `-` reads standard input) or a directory of `.json` findings files
+    /// and filled `.xlsx` workbooks.
     #[arg(long, value_name = "INPUT")]
     pub batch: Option<PathBuf>,
     /// With `--batch`: write one full JSON report per scored inspection, and
