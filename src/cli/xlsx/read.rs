@@ -24,7 +24,8 @@ pub struct Filled {
     pub findings: Findings,
     /// Where each finding (by index) was read from.
     places: Vec<Place>,
-    /// The rows of externals, by `ITEM/EXTERNAL`, for missing scores.
+    /// The rows of externals (`ITEM/EXTERNAL`) and facts (`fact ID`), for
+    /// the scores and values evaluation finds missing.
     externals: Vec<(String, Place)>,
     /// The cell the subject was read from.
     subject: Option<String>,
@@ -134,10 +135,14 @@ pub fn locate(filled: &Filled, errors: &FindingsErrors) -> Vec<Problem> {
                     None => (None, None),
                 },
                 Location::Rubric(path) => match filled.externals.iter().find(|(p, _)| p == path) {
-                    Some((_, place)) => (
-                        Some(place.cell(Some(Field::Score))),
-                        Some(place.context.clone()),
-                    ),
+                    Some((_, place)) => {
+                        let field = if path.starts_with("fact ") {
+                            Field::Value
+                        } else {
+                            Field::Score
+                        };
+                        (Some(place.cell(Some(field))), Some(place.context.clone()))
+                    }
                     None => (None, Some(path.clone())),
                 },
                 Location::Field("subject") => (filled.subject.clone(), None),
@@ -553,6 +558,9 @@ impl RowReader {
             if !external.is_empty() {
                 self.externals
                     .push((format!("{item}/{external}"), place.clone()));
+            }
+            if !fact.is_empty() {
+                self.externals.push((format!("fact {fact}"), place.clone()));
             }
             if values.is_empty() {
                 continue;

@@ -586,6 +586,17 @@ fn the_worked_examples_of_version_2_score_the_same_from_a_workbook() {
         assert_eq!(a.to_json(), b.to_json(), "{file}");
         assert_eq!(a.to_text(), b.to_text(), "{file}");
     }
+    // A fact a condition needs, left empty: located at its value cell.
+    let source = std::fs::read_to_string(root.join("spec-9-5-c.rubric")).unwrap();
+    let rubric = crate::compile(&source).rubric.unwrap();
+    let bytes = template::workbook(&rubric, Lang::Zh).unwrap();
+    let filled = read::read(&bytes, &rubric).unwrap();
+    let errors = rubric
+        .evaluate(&filled.findings, &Options::new())
+        .unwrap_err();
+    let problems = read::locate(&filled, &errors);
+    assert_eq!(problems[0].at.as_deref(), Some("事实!D5"), "{problems:?}");
+    assert_eq!(problems[0].context.as_deref(), Some("fact visit"));
 }
 
 #[test]
