@@ -109,7 +109,7 @@ impl<'r> Checker<'r> {
                 self.shape_values(place, clause, shape);
             }
             if points || matches!(place.owner, Owner::Bonus(_)) {
-                self.item_weight_forms(place, clause, form, points);
+                self.item_weight_forms(clause, form, points);
             } else if let (Owner::Penalty(p), Some(Limit::ItemWeight(span))) =
                 (place.owner, form.shape.as_ref().and_then(Shape::cap))
             {
@@ -465,13 +465,7 @@ impl<'r> Checker<'r> {
     }
 
     /// E0226 for `deduct all` and `item weight` in a bonus or a points rubric.
-    fn item_weight_forms(
-        &mut self,
-        place: ClausePlace,
-        clause: &Clause,
-        form: &ClauseForm,
-        points: bool,
-    ) {
+    fn item_weight_forms(&mut self, clause: &Clause, form: &ClauseForm, points: bool) {
         let where_ = if points {
             "a points rubric, whose items have no weight"
         } else {
@@ -502,7 +496,6 @@ impl<'r> Checker<'r> {
         } else if let Some(Limit::ItemWeight(span)) = form.shape.as_ref().and_then(Shape::cap) {
             found.push((*span, "`capped at item weight`"));
         }
-        let _ = place;
         for (span, what) in found {
             self.push(
                 Diagnostic::new(
@@ -749,12 +742,8 @@ impl<'r> Checker<'r> {
                     );
                 }
             }
-            Shape::Exhausted { span } => {
-                if !matches!(place.owner, Owner::Item(_)) {
-                    // E0218 from `clause_extra` says what is wrong.
-                    let _ = span;
-                }
-            }
+            // Its extra is checked by `clause_extra` (E0218 outside an item).
+            Shape::Exhausted { .. } => {}
         }
     }
 
@@ -1029,7 +1018,7 @@ impl<'r> Checker<'r> {
                 }
                 Part::Fact { fact, value, .. } => {
                     self.percentage(value);
-                    match rubric.facts().iter().find(|f| f.id.name == fact.name) {
+                    match rubric.fact(fact.as_str()) {
                         Some(f) => {
                             used_facts.insert(f.id.as_str());
                         }
