@@ -553,3 +553,60 @@ proptest! {
         }
     }
 }
+
+/// A finding-like object: the right fields with values of any kind.
+fn finding_like() -> impl Strategy<Value = Value> {
+    let id = prop_oneof![
+        Just(json!("1.1")),
+        Just(json!("91")),
+        Just(json!("92")),
+        Just(json!("b")),
+        Just(json!("p")),
+        Just(json!("c0")),
+        Just(json!("x")),
+        Just(json!("f")),
+        Just(json!(1)),
+    ];
+    let number = prop_oneof![
+        Just(json!(0)),
+        Just(json!(1)),
+        Just(json!(-1)),
+        Just(json!("50%")),
+        Just(json!("1e30")),
+        Just(json!(79228162514264337593543950335u128.to_string())),
+        Just(json!(0.5)),
+        Just(json!("一般")),
+        Just(json!(null)),
+    ];
+    let key = prop_oneof![
+        Just("item"),
+        Just("clause"),
+        Just("fact"),
+        Just("level"),
+        Just("target"),
+        Just("value"),
+        Just("amount"),
+        Just("count"),
+        Just("veto"),
+        Just("not_applicable"),
+    ];
+    proptest::collection::vec((key, prop_oneof![id, number]), 0..6).prop_map(|entries| {
+        let mut object = serde_json::Map::new();
+        for (k, v) in entries {
+            object.insert(k.to_owned(), v);
+        }
+        Value::Object(object)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 150, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn never_panics_on_finding_like_objects(spec in spec(), list in proptest::collection::vec(finding_like(), 0..10)) {
+        let rubric = load(&source(&spec));
+        if let Ok(report) = rubric.evaluate_json(&document(&list), &Options::new()) {
+            let _ = (report.to_json(), report.to_text(), report.to_markdown());
+        }
+    }
+}

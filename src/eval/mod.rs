@@ -685,10 +685,14 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             }
             let slot = self.clause_base.get(i).map_or(0, |b| b + c);
             if let Some(clause) = item.clauses.get(c) {
-                let form = rubric.clause_form(crate::model::ClausePlace {
-                    owner: Owner::Item(i),
-                    clause: c,
-                });
+                let form = if self.v2 {
+                    rubric.clause_form(crate::model::ClausePlace {
+                        owner: Owner::Item(i),
+                        clause: c,
+                    })
+                } else {
+                    &v2::V1_FORM
+                };
                 self.clause_finding(
                     index,
                     finding,
@@ -850,10 +854,14 @@ impl<'r, 'f> Evaluation<'r, 'f> {
         // the penalty's own cap stands in for it.
         let limit = penalty.cap.map_or(Decimal::ZERO, |c| c.value);
         if let Some(clause) = penalty.clauses.get(c) {
-            let form = rubric.clause_form(crate::model::ClausePlace {
-                owner: Owner::Penalty(p),
-                clause: c,
-            });
+            let form = if self.v2 {
+                rubric.clause_form(crate::model::ClausePlace {
+                    owner: Owner::Penalty(p),
+                    clause: c,
+                })
+            } else {
+                &v2::V1_FORM
+            };
             self.clause_finding(index, finding, id, clause, form, limit, slot);
         }
     }
@@ -1306,10 +1314,6 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             &[]
         };
         for (c, clause) in clauses.iter().enumerate() {
-            let reference = ClausePath {
-                item: owner_id,
-                clause: &clause.id.name,
-            };
             if let Some(shape) = forms.get(c).and_then(|f| f.shape.as_ref()) {
                 let Some(mut state) = self.clauses.take(base + c) else {
                     continue;
@@ -1317,6 +1321,10 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 if !state.touched {
                     continue;
                 }
+                let reference = ClausePath {
+                    item: owner_id,
+                    clause: &clause.id.name,
+                };
                 let mut report = self.shape_deduction(
                     clause,
                     shape,
@@ -1335,6 +1343,10 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             if !state.touched {
                 continue;
             }
+            let reference = ClausePath {
+                item: owner_id,
+                clause: &clause.id.name,
+            };
             let mut names = state.names;
             names.sort_unstable();
             let before = names.len();

@@ -23,7 +23,7 @@ use crate::report::{
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// The version 1 meaning of a clause, for clauses without a form of their own.
-static V1_FORM: ClauseForm = ClauseForm::V1;
+pub(super) static V1_FORM: ClauseForm = ClauseForm::V1;
 
 /// The forms of the clauses of an item, penalty or bonus (empty: all version 1).
 pub(super) fn clause_forms(rubric: &Rubric, owner: Owner) -> &[ClauseForm] {
