@@ -541,7 +541,7 @@ fn the_worked_examples_of_version_2_score_the_same_from_a_workbook() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/v2");
     let examples = [
         (
-            "spec-9-1.rubric",
+            "standard.rubric",
             r#"{"subject": "A", "findings": [
                 {"item": "2.1", "clause": "b", "count": 4},
                 {"item": "2.2", "clause": "a", "value": "99.2%"},
@@ -553,7 +553,7 @@ fn the_worked_examples_of_version_2_score_the_same_from_a_workbook() {
             "52.3",
         ),
         (
-            "spec-9-1.rubric",
+            "standard.rubric",
             r#"{"subject": "B", "findings": [
                 {"item": "2.2", "clause": "a", "value": "99.2%"},
                 {"item": "13", "clause": "b", "amount": 1.5},
@@ -563,7 +563,7 @@ fn the_worked_examples_of_version_2_score_the_same_from_a_workbook() {
             "100.0",
         ),
         (
-            "spec-9-5-c.rubric",
+            "food-points.rubric",
             r#"{"subject": "C", "findings": [
                 {"item": "02", "clause": "B", "level": "II"},
                 {"item": "10", "clause": "F", "level": 1},
@@ -587,7 +587,7 @@ fn the_worked_examples_of_version_2_score_the_same_from_a_workbook() {
         assert_eq!(a.to_text(), b.to_text(), "{file}");
     }
     // A fact a condition needs, left empty: located at its value cell.
-    let source = std::fs::read_to_string(root.join("spec-9-5-c.rubric")).unwrap();
+    let source = std::fs::read_to_string(root.join("food-points.rubric")).unwrap();
     let rubric = crate::compile(&source).rubric.unwrap();
     let bytes = template::workbook(&rubric, Lang::Zh).unwrap();
     let filled = read::read(&bytes, &rubric).unwrap();
