@@ -299,7 +299,7 @@ fn a_directory_is_read_in_file_name_order_and_reports_go_to_out() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
-        "number,source,status,subject,score,grade,lost,largest_deductions,errors"
+        "\u{feff}number,source,status,subject,score,grade,lost,largest_deductions,errors"
     );
     assert_eq!(
         lines.len(),

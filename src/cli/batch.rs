@@ -60,6 +60,9 @@ pub struct BatchOptions {
     /// Where the files of `out` are written until the run is complete
     /// (then the folder is renamed to `out`); `None` writes into `out`.
     pub staging: Option<PathBuf>,
+    /// Start a CSV summary with a UTF-8 byte-order mark, so that Excel and
+    /// WPS read its Chinese as UTF-8.
+    pub bom: bool,
 }
 
 /// The longest line a JSON Lines batch reads (16 MiB); a longer line fails
@@ -76,6 +79,7 @@ impl Default for BatchOptions {
             largest: 3,
             top: 10,
             staging: None,
+            bom: true,
         }
     }
 }
@@ -864,7 +868,8 @@ impl SummaryWriter<'_> {
             ),
             SummaryFormat::Csv => writeln!(
                 out,
-                "number,source,status,subject,score,grade,lost,largest_deductions,errors"
+                "{}number,source,status,subject,score,grade,lost,largest_deductions,errors",
+                if self.options.bom { "\u{feff}" } else { "" }
             ),
             SummaryFormat::Markdown => writeln!(
                 out,
@@ -1278,7 +1283,8 @@ impl Progress {
 #[derive(Debug, Clone, clap::Args)]
 pub struct BatchArgs {
     /// Evaluate many inspections: a JSON Lines file (one findings object per
-    /// line; `-` reads standard input) or a directory of `.json` findings files.
+    /// line; `-` reads standard input) or a directory of `.json` findings files
+    /// and filled `.xlsx` workbooks.
     #[arg(long, value_name = "INPUT")]
     pub batch: Option<PathBuf>,
     /// With `--batch`: write one full JSON report per scored inspection, and
@@ -1294,6 +1300,9 @@ pub struct BatchArgs {
     /// With `--batch`: the number of threads (default: one per core).
     #[arg(long, value_name = "N", requires = "batch", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
+    /// Write CSV without the UTF-8 byte-order mark that Excel and WPS need to read Chinese.
+    #[arg(long)]
+    pub no_bom: bool,
 }
 
 /// `rubric eval RUBRIC --batch INPUT`.
@@ -1352,6 +1361,7 @@ pub fn run(
         format,
         out: args.out.clone(),
         staging,
+        bom: !args.no_bom,
         ..BatchOptions::default()
     };
     let evaluate = evaluator(&rubric, eval::Options::new().missing_external(missing));

@@ -5,7 +5,7 @@
 //! exit code is 1.
 
 use super::render::{render_diagnostics, summary};
-use super::{display_name, print_stdout, read_input, Outcome};
+use super::{display_name, read_input, Outcome};
 use crate::export;
 use std::path::PathBuf;
 
@@ -15,9 +15,15 @@ pub struct Args {
     /// The rubric file; `-` reads standard input.
     #[arg(value_name = "RUBRIC")]
     rubric: PathBuf,
-    /// `json`: the model; `markdown` or `csv`: a checklist to print.
+    /// `json`: the model; `markdown`, `csv` or `xlsx`: a checklist to print.
     #[arg(long, value_enum)]
     format: Format,
+    /// Write to this file (whole or not at all) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Write CSV without the UTF-8 byte-order mark that Excel and WPS need to read Chinese.
+    #[arg(long)]
+    no_bom: bool,
 }
 
 /// What to export.
@@ -26,6 +32,8 @@ enum Format {
     Json,
     Markdown,
     Csv,
+    /// The printable 评分表 as a workbook (A4, header rows repeated).
+    Xlsx,
 }
 
 /// Runs the command.
@@ -54,7 +62,19 @@ pub fn run(args: Args) -> Outcome {
     let text = match args.format {
         Format::Json => export::to_json_pretty(&rubric),
         Format::Markdown => export::to_markdown(&rubric),
-        Format::Csv => export::to_csv(&rubric),
+        Format::Csv if args.no_bom => export::to_csv(&rubric),
+        Format::Csv => format!("\u{feff}{}", export::to_csv(&rubric)),
+        Format::Xlsx => {
+            return match super::xlsx::checklist::workbook(&rubric) {
+                Ok(bytes) => {
+                    super::xlsx::write_output(args.output.as_deref(), &bytes, "the workbook")
+                }
+                Err(e) => {
+                    super::xlsx::say(&format!("error: {}", super::xlsx::xlsx_error(&e)));
+                    Outcome::Usage
+                }
+            }
+        }
     };
-    print_stdout(&text)
+    super::xlsx::write_text(args.output.as_deref(), &text)
 }

@@ -29,6 +29,7 @@ mod export;
 mod format;
 pub mod render;
 mod template;
+pub mod xlsx;
 
 use clap::{Parser, Subcommand};
 use std::io::Read;

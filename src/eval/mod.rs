@@ -15,12 +15,14 @@
 
 pub mod findings;
 mod template;
+mod v2;
 
-pub use findings::{Finding, FindingError, Findings, FindingsErrors, Location};
+pub use findings::{Finding, FindingError, Findings, FindingsErrors, Level, Location};
 pub use template::template;
 
 use crate::model::{
-    Clause, Comparison, Deduction, Item, NotApplicable, OwnerRanks, Rubric, Target,
+    Clause, ClauseForm, Comparison, Deduction, Item, NotApplicable, Owner, OwnerRanks, Rubric,
+    Target,
 };
 use crate::report::{
     ClausePath, DeductionReport, EntityAttribution, EntityLoss, ExternalReport, GradeResult,
@@ -154,6 +156,8 @@ struct ClauseState<'f> {
     value: Option<(Decimal, usize)>,
     notes: Vec<&'f str>,
     evidence: Vec<&'f str>,
+    /// What the version 2 shapes keep (levels, a target, range amounts).
+    more: Option<Box<v2::More<'f>>>,
 }
 
 impl ClauseState<'_> {
@@ -267,6 +271,16 @@ struct Evaluation<'r, 'f> {
     exact: crate::exact::Guard,
     /// Candidates left to compare for "did you mean" hints.
     hints: Cell<usize>,
+    /// True when the rubric uses forms of version 2; a version 1 rubric
+    /// takes none of their paths.
+    v2: bool,
+    /// Per fact: the value a finding gave, with its position, note and evidence.
+    facts: Vec<Option<v2::FactState<'f>>>,
+    /// Clause slots whose deduction an exclusive group removed, with the
+    /// clause that kept its own.
+    excluded: Vec<(usize, crate::report::ClausePath<'r>)>,
+    /// A sum or product of version 2 figures went beyond what a decimal holds.
+    overflow: bool,
 }
 
 /// The fields a finding may carry, for "does not fit" errors.
@@ -278,6 +292,8 @@ enum Field {
     Value,
     Score,
     Reason,
+    Level,
+    Target,
 }
 
 impl Field {
@@ -289,6 +305,8 @@ impl Field {
             Field::Value => "value",
             Field::Score => "score",
             Field::Reason => "reason",
+            Field::Level => "level",
+            Field::Target => "target",
         }
     }
 
@@ -300,6 +318,18 @@ impl Field {
             Field::Value => "threshold clauses (`when below`, `when above`)",
             Field::Score => "externals",
             Field::Reason => "findings that declare an item not applicable",
+            Field::Level => "level tables (`by level`)",
+            Field::Target => "rate clauses measured from `target`",
+        }
+    }
+
+    /// What the field fits in a rubric that uses version 2 forms.
+    const fn fits_v2(self) -> &'static str {
+        match self {
+            Field::Count => "once, `per` and level-table clauses",
+            Field::Amount => "discretionary and range clauses (`up to`, `A to B`)",
+            Field::Value => "threshold, tier and rate clauses, and facts",
+            other => other.fits(),
         }
     }
 
@@ -311,17 +341,21 @@ impl Field {
             Field::Value => finding.value.is_some(),
             Field::Score => finding.score.is_some(),
             Field::Reason => finding.reason.is_some(),
+            Field::Level => finding.level.is_some(),
+            Field::Target => finding.target.is_some(),
         }
     }
 }
 
-const ALL_FIELDS: [Field; 6] = [
+const ALL_FIELDS: [Field; 8] = [
     Field::Count,
     Field::Entities,
     Field::Amount,
     Field::Value,
     Field::Score,
     Field::Reason,
+    Field::Level,
+    Field::Target,
 ];
 
 fn shape_words(deduction: &Deduction) -> String {
@@ -343,7 +377,29 @@ fn accepts(deduction: &Deduction, field: Field) -> bool {
         Field::Entities => matches!(deduction, Deduction::Per { .. }),
         Field::Amount => matches!(deduction, Deduction::UpTo { .. }),
         Field::Value => matches!(deduction, Deduction::Threshold { .. }),
-        Field::Score | Field::Reason => false,
+        Field::Score | Field::Reason | Field::Level | Field::Target => false,
+    }
+}
+
+/// The fields a finding gives, one bit each in the order of [`ALL_FIELDS`].
+fn given_fields(finding: &Finding) -> u8 {
+    u8::from(finding.count.is_some())
+        | u8::from(finding.entities.is_some()) << 1
+        | u8::from(finding.amount.is_some()) << 2
+        | u8::from(finding.value.is_some()) << 3
+        | u8::from(finding.score.is_some()) << 4
+        | u8::from(finding.reason.is_some()) << 5
+        | u8::from(finding.level.is_some()) << 6
+        | u8::from(finding.target.is_some()) << 7
+}
+
+/// The fields a version 1 shape takes, as in [`given_fields`] (see [`accepts`]).
+fn accepted_fields(deduction: &Deduction) -> u8 {
+    match deduction {
+        Deduction::Once { .. } | Deduction::All { .. } => 1,
+        Deduction::Per { .. } => 1 | 1 << 1,
+        Deduction::UpTo { .. } => 1 << 2,
+        Deduction::Threshold { .. } => 1 << 3,
     }
 }
 
@@ -415,6 +471,11 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             clause_base.push(slots);
             slots += penalty.clauses.len();
         }
+        // Bonus clauses follow (version 2 only: the list is empty otherwise).
+        for bonus in rubric.bonuses() {
+            clause_base.push(slots);
+            slots += bonus.clauses.len();
+        }
         let mut external_base = Vec::with_capacity(rubric.items.len());
         let mut externals = 0;
         for item in &rubric.items {
@@ -437,6 +498,10 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             skip: Vec::new(),
             exact: crate::exact::Guard::default(),
             hints: Cell::new(HINT_BUDGET),
+            v2: !rubric.is_v1(),
+            facts: rubric.facts().iter().map(|_| None).collect(),
+            excluded: Vec::new(),
+            overflow: false,
         }
     }
 
@@ -507,6 +572,10 @@ impl<'r, 'f> Evaluation<'r, 'f> {
 
     /// Checks one finding against the rubric and merges it into its slot.
     fn sort_in(&mut self, index: usize, finding: &'f Finding) {
+        if let Some(fact) = &finding.fact {
+            self.fact_finding(index, finding, fact);
+            return;
+        }
         if let Some(veto) = &finding.veto {
             self.veto_finding(index, finding, veto);
             return;
@@ -521,12 +590,17 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             return;
         };
         let Some(target) = self.rubric.target(item_id) else {
+            if let Some(b) = self.rubric.bonus_index(item_id) {
+                self.bonus_finding(index, finding, b);
+                return;
+            }
             let ids = self
                 .rubric
                 .items
                 .iter()
                 .map(|i| i.id.as_str())
-                .chain(self.rubric.penalties.iter().map(|p| p.id.as_str()));
+                .chain(self.rubric.penalties.iter().map(|p| p.id.as_str()))
+                .chain(self.rubric.bonuses().iter().map(|b| b.id.as_str()));
             let help = suggest(&self.hints, item_id, ids);
             let error = self.error(index, Some("item"), format!("unknown item `{item_id}`"));
             error.help = help;
@@ -651,7 +725,23 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             }
             let slot = self.clause_base.get(i).map_or(0, |b| b + c);
             if let Some(clause) = item.clauses.get(c) {
-                self.clause_finding(index, finding, id, clause, rubric.clause_weight_of(i), slot);
+                let form = if self.v2 {
+                    rubric.clause_form(crate::model::ClausePlace {
+                        owner: Owner::Item(i),
+                        clause: c,
+                    })
+                } else {
+                    &v2::V1_FORM
+                };
+                self.clause_finding(
+                    index,
+                    finding,
+                    id,
+                    clause,
+                    form,
+                    rubric.clause_weight_of(i),
+                    slot,
+                );
             }
         } else if let Some(external_id) = finding.external.as_deref() {
             self.external_finding(index, finding, i, item, external_id, declared);
@@ -808,7 +898,15 @@ impl<'r, 'f> Evaluation<'r, 'f> {
         // the penalty's own cap stands in for it.
         let limit = penalty.cap.map_or(Decimal::ZERO, |c| c.value);
         if let Some(clause) = penalty.clauses.get(c) {
-            self.clause_finding(index, finding, id, clause, limit, slot);
+            let form = if self.v2 {
+                rubric.clause_form(crate::model::ClausePlace {
+                    owner: Owner::Penalty(p),
+                    clause: c,
+                })
+            } else {
+                &v2::V1_FORM
+            };
+            self.clause_finding(index, finding, id, clause, form, limit, slot);
         }
     }
 
@@ -832,12 +930,14 @@ impl<'r, 'f> Evaluation<'r, 'f> {
         self.error(index, Some("clause"), message).help = help;
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn clause_finding(
         &mut self,
         index: usize,
         finding: &'f Finding,
         item_id: &str,
         clause: &Clause,
+        form: &ClauseForm,
         clause_weight: Decimal,
         slot: usize,
     ) {
@@ -846,9 +946,16 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             item: item_id,
             clause: &clause.id.name,
         };
+        if let Some(shape) = &form.shape {
+            self.shape_finding(index, finding, reference, shape, clause_weight, slot);
+            return;
+        }
         let deduction = &clause.deduction;
         let mut fits = true;
-        for field in ALL_FIELDS {
+        // One test of the fields given against those the shape takes; the
+        // fields are named one by one only when one does not fit.
+        let misfit = given_fields(finding) & !accepted_fields(deduction) != 0;
+        for field in ALL_FIELDS.iter().copied().filter(|_| misfit) {
             if field.given(finding) && !accepts(deduction, field) {
                 fits = false;
                 self.error(
@@ -859,7 +966,11 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                         field.name(),
                         shape_words(deduction),
                         field.name(),
-                        field.fits()
+                        if self.v2 {
+                            field.fits_v2()
+                        } else {
+                            field.fits()
+                        }
                     ),
                 );
             }
@@ -954,6 +1065,9 @@ impl<'r, 'f> Evaluation<'r, 'f> {
 
     /// Builds the report in rubric order; `None` when an error stops it.
     fn report(&mut self) -> Option<Report<'r>> {
+        if self.v2 {
+            return self.report_v2();
+        }
         let rubric = self.rubric;
         let mut owners = Owners::new(rubric);
         let mut entities = Entities::default();
@@ -984,6 +1098,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 .unwrap_or(0);
             let limit = penalty.cap.map_or(Decimal::ZERO, |c| c.value);
             let deductions = self.deductions(
+                Owner::Penalty(p),
                 &penalty.id.name,
                 &penalty.clauses,
                 base,
@@ -1071,24 +1186,36 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 title: &rubric.title.value,
                 version: rubric.version.as_ref().map(|v| v.value.as_str()),
             },
+            scoring: None,
             score,
             score_exact,
+            score_before_veto: None,
+            scale: None,
+            unscaled: None,
             total,
             raw,
             applicable_weight,
             not_applicable: rubric.not_applicable.as_str(),
             scaled,
             penalized,
+            bonused: None,
+            ceiling_applied: None,
             grade,
             items,
+            sections: None,
             penalties,
+            bonuses: None,
             vetoes,
+            flags: None,
+            facts: None,
             by_owner: owners.finish(),
             by_entity: by_entity.ok()?,
             warnings: std::mem::take(&mut self.warnings),
         })
     }
 
+    // Inlined into both report paths: a call would copy the report out.
+    #[inline(always)]
     fn item_report(
         &mut self,
         i: usize,
@@ -1110,6 +1237,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 id,
                 title: &item.title.value,
                 weight: item.weight.value,
+                shown_weight: Some(item.weight.value),
                 status: Status::NotApplicable,
                 reason: joined(state.reasons),
                 note: joined(state.notes),
@@ -1117,6 +1245,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 score: None,
                 deducted: Decimal::ZERO,
                 capped: false,
+                more: None,
                 owners: item_owners,
                 deductions: Vec::new(),
                 externals: item
@@ -1136,7 +1265,14 @@ impl<'r, 'f> Evaluation<'r, 'f> {
         }
         let clause_weight = self.rubric.clause_weight_of(i).max(Decimal::ZERO);
         let base = self.clause_base.get(i).copied().unwrap_or(0);
-        let deductions = self.deductions(id, &item.clauses, base, clause_weight, entities);
+        let deductions = self.deductions(
+            Owner::Item(i),
+            id,
+            &item.clauses,
+            base,
+            clause_weight,
+            entities,
+        );
         let sum = deductions
             .iter()
             .fold(Decimal::ZERO, |sum, d| self.exact.add(sum, d.amount));
@@ -1203,6 +1339,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             id,
             title: &item.title.value,
             weight: item.weight.value,
+            shown_weight: Some(item.weight.value),
             status: Status::Scored,
             reason: None,
             note: None,
@@ -1210,6 +1347,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             score: Some(score),
             deducted,
             capped,
+            more: None,
             owners: item_owners,
             deductions,
             externals,
@@ -1217,8 +1355,10 @@ impl<'r, 'f> Evaluation<'r, 'f> {
     }
 
     /// The deductions of the clauses that findings named, in rubric order.
+    #[allow(clippy::too_many_arguments)]
     fn deductions(
         &mut self,
+        owner: Owner,
         owner_id: &'r str,
         clauses: &'r [Clause],
         base: usize,
@@ -1226,7 +1366,35 @@ impl<'r, 'f> Evaluation<'r, 'f> {
         entities: &mut Entities<'r, 'f>,
     ) -> Vec<DeductionReport<'r>> {
         let mut out = Vec::with_capacity(self.clauses.touched(base, clauses.len()));
+        let forms = if self.v2 {
+            v2::clause_forms(self.rubric, owner)
+        } else {
+            &[]
+        };
         for (c, clause) in clauses.iter().enumerate() {
+            if let Some(shape) = forms.get(c).and_then(|f| f.shape.as_ref()) {
+                let Some(mut state) = self.clauses.take(base + c) else {
+                    continue;
+                };
+                if !state.touched {
+                    continue;
+                }
+                let reference = ClausePath {
+                    item: owner_id,
+                    clause: &clause.id.name,
+                };
+                let mut report = self.shape_deduction(
+                    clause,
+                    shape,
+                    &mut state,
+                    reference,
+                    clause_weight,
+                    entities,
+                );
+                self.mark_excluded(owner, c, base + c, &mut report);
+                out.push(report);
+                continue;
+            }
             let Some(state) = self.clauses.take(base + c) else {
                 continue;
             };
@@ -1350,11 +1518,17 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 raw,
                 capped,
                 value,
+                more: None,
                 entities: names.into_iter().map(str::to_owned).collect(),
                 note: joined(state.notes),
                 evidence: distinct(state.evidence),
                 owners: Names::new(&clause.owners),
             });
+            if self.v2 {
+                if let Some(report) = out.last_mut() {
+                    self.mark_excluded(owner, c, base + c, report);
+                }
+            }
         }
         out
     }
@@ -1390,12 +1564,16 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 out.push(VetoReport {
                     id: &veto.id.name,
                     text: &veto.text.value,
-                    at_most: &veto.at_most.name,
-                    at_most_label: rubric
-                        .grade(&veto.at_most.name)
-                        .map_or("", |g| g.label.value.as_str()),
+                    at_most: Some(&veto.at_most.name),
+                    at_most_label: Some(
+                        rubric
+                            .grade(&veto.at_most.name)
+                            .map_or("", |g| g.label.value.as_str()),
+                    ),
+                    score_zero: None,
                     by_finding: state.by_finding,
                     clauses,
+                    parts: None,
                     notes: distinct(state.notes),
                     evidence: distinct(state.evidence),
                 });
@@ -1407,14 +1585,21 @@ impl<'r, 'f> Evaluation<'r, 'f> {
     fn grade(&self, score: Decimal, vetoes: &[VetoReport<'r>]) -> Option<GradeResult<'r>> {
         let grades = &self.rubric.grades;
         let last = grades.len().checked_sub(1)?;
-        let by_score = grades
-            .iter()
-            .position(|g| g.at_least.is_some_and(|t| t.value <= score))
-            .unwrap_or(last);
+        let by_score = if self.v2 {
+            v2::band(self.rubric, score).unwrap_or(last)
+        } else {
+            grades
+                .iter()
+                .position(|g| g.at_least.is_some_and(|t| t.value <= score))
+                .unwrap_or(last)
+        };
         let mut rank = by_score;
         let mut capped_by = Vec::new();
         for veto in vetoes {
-            if let Some(limit) = self.rubric.grade_rank(veto.at_most) {
+            let Some(at_most) = veto.at_most else {
+                continue;
+            };
+            if let Some(limit) = self.rubric.grade_rank(at_most) {
                 if limit > by_score {
                     capped_by.push(veto.id);
                     rank = rank.max(limit);
@@ -1534,6 +1719,7 @@ impl<'r> Owners<'r> {
     /// The item's owners take what it lost (W − score) less what its
     /// clause owners took.
     #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
     fn charge_item(
         &mut self,
         item: &'r str,

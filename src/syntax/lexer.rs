@@ -40,6 +40,8 @@ pub enum TokenKind {
     Comma,
     /// `/`.
     Slash,
+    /// A comparison in a condition: `>=` `>` `<=` `<` `=`.
+    Op(crate::model::CompareOp),
 }
 
 /// A token and where it stands.
@@ -241,6 +243,7 @@ impl<'a> Lexer<'a> {
                 '}' => self.single(TokenKind::RBrace),
                 ',' => self.single(TokenKind::Comma),
                 '/' => self.single(TokenKind::Slash),
+                '>' | '<' | '=' => self.operator(c),
                 '0'..='9' => self.number(),
                 '.' | '-' | '+' if self.rest().get(1..).is_some_and(starts_with_digit) => {
                     self.signed_or_dotted_number(c)
@@ -257,6 +260,21 @@ impl<'a> Lexer<'a> {
                 c => self.unexpected(c),
             }
         }
+    }
+
+    /// `>=` `>` `<=` `<` `=`.
+    fn operator(&mut self, first: char) {
+        use crate::model::CompareOp;
+        let equals = self.rest().get(1..).is_some_and(|r| r.starts_with('='));
+        let (op, len) = match (first, equals) {
+            ('>', true) => (CompareOp::Ge, 2),
+            ('>', false) => (CompareOp::Gt, 1),
+            ('<', true) => (CompareOp::Le, 2),
+            ('<', false) => (CompareOp::Lt, 1),
+            _ => (CompareOp::Eq, 1),
+        };
+        self.push(TokenKind::Op(op), Span::new(self.pos, self.pos + len));
+        self.pos += len;
     }
 
     fn single(&mut self, kind: TokenKind) {
@@ -615,6 +633,28 @@ impl<'a> Lexer<'a> {
 
     fn unexpected(&mut self, c: char) {
         let start = self.pos;
+        // A comparison typed as one mathematical or full-width sign: report
+        // it and read the comparison meant.
+        let comparison = match c {
+            '≥' | '⩾' => Some((crate::model::CompareOp::Ge, ">=")),
+            '≤' | '⩽' => Some((crate::model::CompareOp::Le, "<=")),
+            '＞' => Some((crate::model::CompareOp::Gt, ">")),
+            '＜' => Some((crate::model::CompareOp::Lt, "<")),
+            '＝' => Some((crate::model::CompareOp::Eq, "=")),
+            _ => None,
+        };
+        if let Some((op, ascii)) = comparison {
+            let span = Span::new(start, start + c.len_utf8());
+            self.error(
+                Code::UnexpectedCharacter,
+                span,
+                format!("unexpected character `{c}`"),
+                Some(format!("write the comparison in ASCII: `{ascii}`")),
+            );
+            self.push(TokenKind::Op(op), span);
+            self.pos = span.end;
+            return;
+        }
         if let Some(ascii) = ascii_for(c) {
             let span = Span::new(start, start + c.len_utf8());
             let help = if c == '“' || c == '”' {
