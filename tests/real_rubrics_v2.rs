@@ -1,0 +1,610 @@
+//! The bundled real rubrics of language version 2 against the texts they
+//! were encoded from (`tests/data/real-*/`):
+//!
+//! - `rubrics/cangchu-logistics.rubric`: the whole 仓储物流企业安全生产标准化评定标准
+//!   (164 考评内容 in 13 weighted 考评类目), from the standard's table as SQL rows;
+//! - `rubrics/canyin-inspection.rubric`: the 餐饮服务日常监督检查要点表 (30 检查内容,
+//!   a points rubric), from the HTML page that carries it;
+//! - `rubrics/zunyi-2010.rubric`: the part of the 遵义市安全生产工作绩效考核方案
+//!   (2010) that the stored copy holds: a bonus, three penalties, vetoes, grades.
+//!
+//! The rubric files are read line by line here, independently of the crate's
+//! parser, so that every row, weight, text and amount is compared with the
+//! source by a second reader. Every count below is taken from the source
+//! text, never written down by hand.
+
+use std::collections::BTreeMap;
+
+const CANGCHU: &str = include_str!("../rubrics/cangchu-logistics.rubric");
+const CANGCHU_SOURCE: &str = include_str!("data/real-cangchu-logistics/source.txt");
+const CANYIN: &str = include_str!("../rubrics/canyin-inspection.rubric");
+const CANYIN_SOURCE: &str = include_str!("data/real-canyin-inspection/source.txt");
+const ZUNYI: &str = include_str!("../rubrics/zunyi-2010.rubric");
+const ZUNYI_SOURCE: &str = include_str!("data/real-zunyi-2010/source.txt");
+
+// --- Reading the rubric files line by line ----------------------------------
+
+/// Reads the string literal that `text` starts with (after spaces): its value
+/// and the rest of the text after the closing quote.
+fn string_literal(text: &str) -> Option<(String, &str)> {
+    let text = text.trim_start();
+    let mut chars = text.char_indices();
+    if chars.next()?.1 != '"' {
+        return None;
+    }
+    let mut value = String::new();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '"' => return Some((value, &text[at + 1..])),
+            '\\' => match chars.next()?.1 {
+                'n' => value.push('\n'),
+                't' => value.push('\t'),
+                '"' => value.push('"'),
+                '\\' => value.push('\\'),
+                other => panic!("escape `\\{other}` not expected in a bundled rubric"),
+            },
+            c => value.push(c),
+        }
+    }
+    None
+}
+
+/// One declaration line of a rubric file: `KEYWORD ID "TEXT" FORM`, with
+/// FORM the rest of the line before any comment.
+#[derive(Debug, Clone)]
+struct Decl {
+    keyword: String,
+    id: String,
+    text: String,
+    form: String,
+}
+
+/// Every `section`, `item`, `clause`, `penalty`, `bonus`, `veto` and `flag`
+/// line of a rubric file, in order. Comment lines are skipped.
+fn decls(rubric: &str) -> Vec<Decl> {
+    let mut out = Vec::new();
+    for line in rubric.lines().map(str::trim) {
+        let mut words = line.splitn(3, ' ');
+        let (Some(keyword), Some(id), Some(rest)) = (words.next(), words.next(), words.next())
+        else {
+            continue;
+        };
+        if ![
+            "section", "item", "clause", "penalty", "bonus", "veto", "flag",
+        ]
+        .contains(&keyword)
+        {
+            continue;
+        }
+        let Some((text, rest)) = string_literal(rest) else {
+            panic!("no text after `{keyword} {id}`: {line}");
+        };
+        let form = rest.split('#').next().unwrap_or("").trim();
+        let form = form.trim_end_matches('{').trim().to_owned();
+        out.push(Decl {
+            keyword: keyword.to_owned(),
+            id: id.to_owned(),
+            text,
+            form,
+        });
+    }
+    out
+}
+
+/// The words of a form after `keyword`: `weight 20 optional` → `Some("20")`
+/// for `weight`.
+fn after<'a>(form: &'a str, keyword: &str) -> Option<&'a str> {
+    let mut words = form.split_whitespace();
+    words.find(|w| *w == keyword)?;
+    words.next()
+}
+
+/// Every amount N of "扣N分" in a text; "扣满N分" and "追加扣除N分" are not
+/// deductions of their own and are left out by the form itself.
+fn amounts_after(text: &str, verb: char, unit: char) -> Vec<String> {
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices(verb) {
+        let after = &text[at + verb.len_utf8()..];
+        let number: String = after
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        if !number.is_empty() && after[number.len()..].starts_with(unit) {
+            out.push(number);
+        }
+    }
+    out
+}
+
+fn tally<I: IntoIterator<Item = String>>(amounts: I) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for amount in amounts {
+        *counts.entry(amount).or_insert(0) += 1;
+    }
+    counts
+}
+
+// --- 仓储物流企业安全生产标准化评定标准 ---------------------------------------
+
+/// One row of the standard's table: 考评类目, 考评项目, 考评内容, 标准分值, 考评办法.
+#[derive(Debug)]
+struct Row {
+    category: String,
+    project: String,
+    content: String,
+    score: String,
+    method: String,
+}
+
+/// Reads an SQL string literal (`'…'`, with `''` for a quote) at the start of
+/// `text`: its value and the rest.
+fn sql_literal(text: &str) -> (String, &str) {
+    let Some(body) = text.strip_prefix('\'') else {
+        panic!(
+            "an SQL string was expected at: {}",
+            &text[..text.len().min(40)]
+        );
+    };
+    let mut value = String::new();
+    let mut rest = body;
+    loop {
+        let Some(quote) = rest.find('\'') else {
+            panic!("an SQL string does not end");
+        };
+        value.push_str(&rest[..quote]);
+        rest = &rest[quote + 1..];
+        if let Some(more) = rest.strip_prefix('\'') {
+            value.push('\'');
+            rest = more;
+        } else {
+            return (value, rest);
+        }
+    }
+}
+
+/// Every row of the source, in order: `values(@TEMPLATEID,'…','…','…','…','…');`.
+fn cangchu_rows() -> Vec<Row> {
+    let mut rows = Vec::new();
+    for (at, marker) in CANGCHU_SOURCE.match_indices("values(@TEMPLATEID,") {
+        let mut rest = &CANGCHU_SOURCE[at + marker.len()..];
+        let mut fields = Vec::new();
+        for n in 0..5 {
+            let (value, after) = sql_literal(rest);
+            fields.push(value);
+            rest = if n < 4 {
+                after
+                    .strip_prefix(',')
+                    .unwrap_or_else(|| panic!("a comma was expected"))
+            } else {
+                after
+            };
+        }
+        assert!(rest.starts_with(");"), "a row does not end with `);`");
+        let [category, project, content, score, method] =
+            <[String; 5]>::try_from(fields).unwrap_or_else(|_| unreachable!());
+        rows.push(Row {
+            category,
+            project,
+            content,
+            score,
+            method,
+        });
+    }
+    rows
+}
+
+/// The sentences of a 考评办法: split at ；and 。.
+fn sentences(method: &str) -> Vec<&str> {
+    method
+        .split(['；', '。'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// The one sentence of the source that is not a clause (it names no clause
+/// pairs: see the rubric's header), with its item.
+const CANGCHU_NOT_A_CLAUSE: (&str, &str) = (
+    "6.3.2",
+    "本考评内容已经扣分的，后面4个考评内容中相同情况不再重复扣分",
+);
+
+/// "每…" sentences that deduct once: 每 there is a frequency, not a count.
+const CANGCHU_ONCE_DESPITE_MEI: &[&str] = &["少于每年一次的，扣5分", "未每月进行风险分析的，扣1分"];
+
+#[test]
+fn cangchu_has_every_row_category_and_weight_of_the_source() {
+    let rows = cangchu_rows();
+    let decls = decls(CANGCHU);
+    let items: Vec<&Decl> = decls.iter().filter(|d| d.keyword == "item").collect();
+    let contents: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.project != "小计" && r.project != "总计")
+        .collect();
+    assert_eq!(contents.len(), 164, "the source has 164 考评内容");
+    assert_eq!(items.len(), contents.len());
+    for (item, row) in items.iter().zip(&contents) {
+        assert_eq!(item.text, row.content, "item {}: title", item.id);
+        assert_eq!(
+            after(&item.form, "weight"),
+            Some(row.score.as_str()),
+            "item {}: weight",
+            item.id
+        );
+        assert!(
+            item.form.ends_with("optional"),
+            "item {}: every 考评内容 may be an 空项",
+            item.id
+        );
+        // The item's id is its 考评项目's number and its place in it.
+        let project = row
+            .project
+            .split(|c: char| !c.is_ascii_digit() && c != '.')
+            .next();
+        assert!(
+            item.id.starts_with(&format!("{}.", project.unwrap_or(""))),
+            "item {} is not numbered under 考评项目 {}",
+            item.id,
+            row.project
+        );
+    }
+    // 考评类目: weighted sections, each weighing its 小计; 考评项目: headings.
+    let weighted: Vec<&Decl> = decls
+        .iter()
+        .filter(|d| d.keyword == "section" && d.form.starts_with("weight"))
+        .collect();
+    let subtotals: Vec<&Row> = rows.iter().filter(|r| r.project == "小计").collect();
+    assert_eq!(weighted.len(), 13);
+    assert_eq!(weighted.len(), subtotals.len());
+    for (section, row) in weighted.iter().zip(&subtotals) {
+        assert_eq!(format!("{}.{}", section.id, section.text), row.category);
+        assert_eq!(after(&section.form, "weight"), Some(row.score.as_str()));
+    }
+    let headings: Vec<String> = decls
+        .iter()
+        .filter(|d| d.keyword == "section" && d.form.is_empty())
+        .map(|d| format!("{}{}", d.id, d.text))
+        .collect();
+    let mut projects: Vec<String> = contents.iter().map(|r| r.project.clone()).collect();
+    projects.dedup();
+    assert_eq!(headings.len(), 47, "the source has 47 考评项目");
+    assert_eq!(headings, projects);
+    // 总计 1000 = `total`, and the 小计 add up to it.
+    let total = rows
+        .iter()
+        .find(|r| r.project == "总计")
+        .map(|r| r.score.as_str());
+    assert_eq!(total, Some("1000"));
+    assert!(CANGCHU.contains("\n  total 1000\n"));
+    let sum: u32 = subtotals
+        .iter()
+        .map(|r| r.score.parse::<u32>().unwrap_or(0))
+        .sum();
+    assert_eq!(sum, 1000);
+}
+
+#[test]
+fn cangchu_every_rule_of_the_source_has_its_clause() {
+    let rows = cangchu_rows();
+    let decls = decls(CANGCHU);
+    // The clauses of each item, in order.
+    let mut per_item: Vec<(String, Vec<Decl>)> = Vec::new();
+    for decl in decls {
+        match decl.keyword.as_str() {
+            "item" => per_item.push((decl.id, Vec::new())),
+            "clause" => match per_item.last_mut() {
+                Some((_, clauses)) => clauses.push(decl),
+                None => panic!("a clause before any item"),
+            },
+            _ => {}
+        }
+    }
+    let contents = rows
+        .iter()
+        .filter(|r| r.project != "小计" && r.project != "总计");
+    let mut problems = Vec::new();
+    let (mut deductions, mut nils, mut extras, mut sentences_seen) = (0, 0, 0, 0);
+    for ((id, clauses), row) in per_item.iter().zip(contents) {
+        let method = row.method.as_str();
+        // Every sentence is a clause, verbatim, in order (but the one that is not).
+        let expected: Vec<&str> = sentences(method)
+            .into_iter()
+            .filter(|s| (id.as_str(), *s) != CANGCHU_NOT_A_CLAUSE)
+            .collect();
+        sentences_seen += expected.len();
+        let texts: Vec<&str> = clauses.iter().map(|c| c.text.as_str()).collect();
+        if texts != expected {
+            problems.push(format!(
+                "{id}: clauses {texts:?}\n   the source says {expected:?}"
+            ));
+        }
+        // 扣N分: one clause of N, once or per counted thing, for each.
+        let in_source = tally(amounts_after(method, '扣', '分'));
+        let in_rubric = tally(clauses.iter().filter_map(|c| {
+            let amount = c.form.strip_prefix("deduct ")?.split(' ').next()?;
+            (amount != "all").then(|| amount.to_owned())
+        }));
+        deductions += in_source.values().sum::<usize>();
+        if in_source != in_rubric {
+            problems.push(format!("{id}: 扣N分 {in_source:?}, clauses {in_rubric:?}"));
+        }
+        // 不得分 (and 除本分值扣完后外): `deduct all`, one each.
+        let zeroing = method.matches("不得分").count() + method.matches("扣完后外").count();
+        let all = clauses
+            .iter()
+            .filter(|c| c.form.starts_with("deduct all"))
+            .count();
+        nils += zeroing;
+        if zeroing != all {
+            problems.push(format!("{id}: {zeroing} 不得分, {all} `deduct all`"));
+        }
+        // 追加扣除N分: an `extra N`; 扣满 makes it `when exhausted`.
+        let in_source = tally(amounts_after(method, '除', '分'));
+        let in_rubric = tally(
+            clauses
+                .iter()
+                .filter_map(|c| after(&c.form, "extra").map(str::to_owned)),
+        );
+        extras += in_source.values().sum::<usize>();
+        if in_source != in_rubric {
+            problems.push(format!(
+                "{id}: 追加扣除 {in_source:?}, extras {in_rubric:?}"
+            ));
+        }
+        let full = method.matches("扣满").count();
+        let exhausted = clauses
+            .iter()
+            .filter(|c| c.form.ends_with("when exhausted"))
+            .count();
+        if full != exhausted {
+            problems.push(format!("{id}: {full} 扣满, {exhausted} `when exhausted`"));
+        }
+        // "每…扣N分" counts (per a unit), but for the frequencies named above.
+        for clause in clauses {
+            let counted = clause.text.contains('每')
+                && !CANGCHU_ONCE_DESPITE_MEI.contains(&clause.text.as_str());
+            if counted && clause.form.starts_with("deduct ") && !clause.form.contains(" per ") {
+                problems.push(format!("{id}/{}: 每 but once: {}", clause.id, clause.text));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} mismatch(es):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+    // The walk saw the whole source: every 扣N分 of the file lies in a row.
+    assert_eq!(deductions, amounts_after(CANGCHU_SOURCE, '扣', '分').len());
+    assert_eq!(nils, CANGCHU_SOURCE.matches("不得分").count() + 1);
+    assert_eq!(extras, 11);
+    assert_eq!(sentences_seen, 426);
+    assert!(deductions > 250, "only {deductions} 扣N分 found");
+}
+
+// --- 餐饮服务日常监督检查要点表 -------------------------------------------------
+
+/// `html` without its tags: a `<` starts a tag only before a letter or `/`
+/// (the source numbers one row "<4.4").
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    let mut chars = html.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '<' if !in_tag
+                && chars
+                    .peek()
+                    .is_some_and(|n| n.is_ascii_alphabetic() || *n == '/') =>
+            {
+                in_tag = true;
+            }
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The source without its HTML tags.
+fn canyin_text() -> String {
+    strip_tags(CANYIN_SOURCE)
+}
+
+/// The rows of the form's table: (number as printed, 检查内容).
+fn canyin_rows() -> Vec<(String, String)> {
+    let table = CANYIN_SOURCE
+        .split("id=\"foodProject\"")
+        .nth(1)
+        .and_then(|t| t.split("其它需记录的问题").next())
+        .unwrap_or_else(|| panic!("the form's table is not in the source"));
+    let mut rows = Vec::new();
+    for row in table.split("<tr>").skip(1) {
+        let mut cells: Vec<String> = row
+            .split("<td")
+            .skip(1)
+            .map(|cell| {
+                let inner = cell.split_once('>').map_or("", |(_, rest)| rest);
+                strip_tags(inner.split("</td>").next().unwrap_or(""))
+                    .trim()
+                    .to_owned()
+            })
+            .filter(|t| !t.is_empty())
+            .collect();
+        // A row opens with its 检查项目 ("4.人员管理") only when it starts one.
+        let opens_project = cells.first().is_some_and(|c| {
+            c.split_once('.').is_some_and(|(n, rest)| {
+                n.parse::<u32>().is_ok() && !rest.starts_with(|d: char| d.is_ascii_digit())
+            })
+        });
+        if opens_project {
+            cells.remove(0);
+        }
+        if let [number, content, ..] = cells.as_slice() {
+            rows.push((number.clone(), content.clone()));
+        }
+    }
+    rows
+}
+
+#[test]
+fn canyin_has_every_row_of_the_form() {
+    let rows = canyin_rows();
+    let decls = decls(CANYIN);
+    let items: Vec<&Decl> = decls.iter().filter(|d| d.keyword == "item").collect();
+    let clauses: Vec<&Decl> = decls.iter().filter(|d| d.keyword == "clause").collect();
+    assert_eq!(rows.len(), 30, "the form has 30 检查内容: {rows:#?}");
+    assert_eq!(items.len(), rows.len());
+    assert_eq!(clauses.len(), rows.len(), "one clause (否) per 检查内容");
+    let text = canyin_text();
+    assert!(text.contains("表中重点项(*) 7项,一般项23项,共30项"));
+    let mut key = 0;
+    for ((item, clause), (number, content)) in items.iter().zip(&clauses).zip(&rows) {
+        assert_eq!(&item.text, content, "item {}", item.id);
+        // "<4.4" is a typing slip of the source for 4.4.
+        assert_eq!(
+            item.id,
+            number.trim_start_matches(['*', '<']),
+            "item number"
+        );
+        assert_eq!(clause.text, "否");
+        let is_key = number.starts_with('*');
+        key += usize::from(is_key);
+        let form = if is_key {
+            "points 100 tagged key"
+        } else {
+            "points 1 tagged general"
+        };
+        assert_eq!(clause.form, form, "item {}", item.id);
+    }
+    assert_eq!(key, 7, "7 重点项");
+    // The result rules and the 结果处理 are the form's own words.
+    for decl in decls
+        .iter()
+        .filter(|d| d.keyword == "veto" || d.keyword == "flag")
+    {
+        assert!(
+            text.contains(&decl.text),
+            "{} {}: {}",
+            decl.keyword,
+            decl.id,
+            decl.text
+        );
+    }
+    let sections: Vec<String> = decls
+        .iter()
+        .filter(|d| d.keyword == "section")
+        .map(|d| format!("{}.{}", d.id, d.text))
+        .collect();
+    assert_eq!(sections.len(), 9);
+    for section in &sections {
+        assert!(text.contains(section.as_str()), "检查项目 {section}");
+    }
+}
+
+// --- 遵义市安全生产工作绩效考核方案 ---------------------------------------------
+
+/// The source with the romanization the mirror put after some characters
+/// removed: "生產(chǎn)" → "生產".
+fn zunyi_text() -> String {
+    let mut out = String::new();
+    let mut rest = ZUNYI_SOURCE;
+    while let Some(open) = rest.find('(') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after.find(')');
+        let romanized = close.is_some_and(|end| {
+            end > 0
+                && after[..end]
+                    .chars()
+                    .all(|c| c.is_alphabetic() && !('\u{4e00}'..='\u{9fff}').contains(&c))
+        });
+        match close {
+            Some(end) if romanized => rest = &after[end + 1..],
+            _ => {
+                out.push('(');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Texts of the file that are the editor's, not the source's (see its header).
+const ZUNYI_EDITORIAL: &[&str] = &[
+    "本轄區、本行業生產安全事故死亡人數超控制指標的人數",
+    "本轄區、本行業發生的重大以上事故（起）",
+    "第七條考核內容（存檔頁缺）",
+    "考核得分",
+];
+
+#[test]
+fn zunyi_texts_are_the_sources() {
+    let text = zunyi_text();
+    assert!(text.contains("1.本轄區、本行業內每發生1起較大事故扣0.5分,超過控制指標的每起扣1分。"));
+    let body = &ZUNYI[ZUNYI.find("rubric \"").unwrap_or(0)..];
+    let mut rest = body;
+    let mut checked = 0;
+    while let Some(open) = rest.find('"') {
+        let Some((literal, after)) = string_literal(&rest[open..]) else {
+            panic!("an unterminated string in the rubric");
+        };
+        if !ZUNYI_EDITORIAL.contains(&literal.as_str()) {
+            assert!(text.contains(&literal), "not in the source: {literal}");
+            checked += 1;
+        }
+        rest = after;
+    }
+    assert!(checked > 20, "only {checked} texts compared");
+}
+
+#[test]
+fn zunyi_every_deduction_and_addition_of_the_source_has_its_clause() {
+    let text = zunyi_text();
+    let decls = decls(ZUNYI);
+    // The part of the copy that states rules: from 加分 item 6 to 第八條.
+    let rules = text
+        .split("6.創新安全管理思路")
+        .nth(1)
+        .and_then(|t| t.split("第八條").next())
+        .unwrap_or_else(|| panic!("the rules are not in the source"));
+    let clauses: Vec<&Decl> = decls.iter().filter(|d| d.keyword == "clause").collect();
+    let deducted = tally(clauses.iter().filter_map(|c| {
+        Some(
+            c.form
+                .strip_prefix("deduct ")?
+                .split(' ')
+                .next()?
+                .to_owned(),
+        )
+    }));
+    assert_eq!(deducted, tally(amounts_after(rules, '扣', '分')));
+    let added = tally(
+        clauses
+            .iter()
+            .filter_map(|c| c.form.strip_prefix("add "))
+            .flat_map(|form| {
+                form.split(" by level")
+                    .next()
+                    .unwrap_or("")
+                    .split(", ")
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            }),
+    );
+    assert_eq!(added, tally(amounts_after(rules, '加', '分')));
+    // Three 一票否決 cases: two vetoes and the flag that names case 3.
+    let cases = rules.split("實行一票否決").nth(1).unwrap_or("");
+    let vetoes: Vec<&Decl> = decls
+        .iter()
+        .filter(|d| d.keyword == "veto" || (d.keyword == "flag" && d.id == "v3"))
+        .collect();
+    assert_eq!(vetoes.len(), 3);
+    for veto in vetoes {
+        assert!(cases.contains(&veto.text), "{}", veto.text);
+    }
+    // The four grades, named as in 第八條.
+    assert!(text.contains("考核結果分為優秀、良好、達標和不達標四個等次"));
+}
