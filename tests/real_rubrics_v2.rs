@@ -288,12 +288,15 @@ fn cangchu_every_rule_of_the_source_has_its_clause() {
     let rows = cangchu_rows();
     let decls = decls(CANGCHU);
     // The clauses of each item, in order.
-    let mut per_item: Vec<(String, Vec<Decl>)> = Vec::new();
+    let mut per_item: Vec<(String, String, Vec<Decl>)> = Vec::new();
     for decl in decls {
         match decl.keyword.as_str() {
-            "item" => per_item.push((decl.id, Vec::new())),
+            "item" => {
+                let weight = after(&decl.form, "weight").unwrap_or("").to_owned();
+                per_item.push((decl.id, weight, Vec::new()));
+            }
             "clause" => match per_item.last_mut() {
-                Some((_, clauses)) => clauses.push(decl),
+                Some((_, _, clauses)) => clauses.push(decl),
                 None => panic!("a clause before any item"),
             },
             _ => {}
@@ -304,7 +307,7 @@ fn cangchu_every_rule_of_the_source_has_its_clause() {
         .filter(|r| r.project != "小计" && r.project != "总计");
     let mut problems = Vec::new();
     let (mut deductions, mut nils, mut extras, mut sentences_seen) = (0, 0, 0, 0);
-    for ((id, clauses), row) in per_item.iter().zip(contents) {
+    for ((id, weight, clauses), row) in per_item.iter().zip(contents) {
         let method = row.method.as_str();
         // Every sentence is a clause, verbatim, in order (but the one that is not).
         let expected: Vec<&str> = sentences(method)
@@ -349,6 +352,13 @@ fn cangchu_every_rule_of_the_source_has_its_clause() {
         if in_source != in_rubric {
             problems.push(format!(
                 "{id}: 追加扣除 {in_source:?}, extras {in_rubric:?}"
+            ));
+        }
+        // 扣满N分 always names the item's own weight: that is what "exhausted" means.
+        let full_amounts = amounts_after(method, '满', '分');
+        if full_amounts.iter().any(|n| n != weight) {
+            problems.push(format!(
+                "{id}: 扣满{full_amounts:?}分 in an item of weight {weight}"
             ));
         }
         let full = method.matches("扣满").count();
