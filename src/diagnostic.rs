@@ -112,6 +112,10 @@ codes! {
     NoItems = "E0214", Error;
     /// A `rounding` that cannot be honoured.
     InvalidRounding = "E0215", Error;
+    /// Sections nested more than 8 deep.
+    SectionsTooDeep = "E0217", Error;
+    /// Tiers whose thresholds are not strictly ordered, mix `below` and `above`, or mix percentages and numbers.
+    TiersNotOrdered = "E0230", Error;
 
     // --- Warnings (W03xx) ---
     /// A once-deduction larger than its item's weight.

@@ -166,25 +166,73 @@ impl Printer {
                     line.push_str(" at least ");
                     push_number(&mut line, n);
                 }
+                if let Some(n) = &g.at_most {
+                    line.push_str(" at most ");
+                    push_number(&mut line, n);
+                }
             }
             Decl::Veto(v) => {
                 let _ = write!(line, "veto {} ", v.id.text);
                 push_str_literal(&mut line, &v.text.value);
-                let _ = write!(line, " at most {}", v.at_most.text);
-                for (i, r) in v.when.iter().enumerate() {
-                    line.push_str(if i == 0 { " when " } else { ", " });
+                match (&v.at_most, v.score_zero) {
+                    (Some(g), Some(_)) if v.score_first => {
+                        let _ = write!(line, " score 0, at most {}", g.text);
+                    }
+                    (Some(g), Some(_)) => {
+                        let _ = write!(line, " at most {}, score 0", g.text);
+                    }
+                    (Some(g), None) => {
+                        let _ = write!(line, " at most {}", g.text);
+                    }
+                    (None, _) => line.push_str(" score 0"),
+                }
+                if let Some(c) = &v.when {
+                    push_condition(&mut line, c);
+                }
+            }
+            Decl::Scoring(scoring, _, _) => {
+                line.push_str("scoring ");
+                line.push_str(scoring.as_str());
+            }
+            Decl::Scale(n, _) => {
+                line.push_str("scale ");
+                push_number(&mut line, n);
+            }
+            Decl::Ceiling(n, _) => {
+                line.push_str("ceiling ");
+                push_number(&mut line, n);
+            }
+            Decl::Levels(list, _) => {
+                line.push_str("levels ");
+                push_strings(&mut line, list);
+            }
+            Decl::Fact(f) => {
+                let _ = write!(line, "fact {} ", f.id.text);
+                push_str_literal(&mut line, &f.text.value);
+                if let Some(n) = &f.default {
+                    line.push_str(" default ");
+                    push_number(&mut line, n);
+                }
+            }
+            Decl::Flag(f) => {
+                let _ = write!(line, "flag {} ", f.id.text);
+                push_str_literal(&mut line, &f.text.value);
+                push_condition(&mut line, &f.when);
+            }
+            Decl::Exclusive(e) => {
+                line.push_str("exclusive ");
+                push_str_literal(&mut line, &e.text.value);
+                for (i, r) in e.clauses.iter().enumerate() {
+                    line.push_str(if i == 0 { " " } else { ", " });
                     let _ = write!(line, "{}/{}", r.item.text, r.clause.text);
                 }
             }
             Decl::Section(s) => {
-                let mut header = format!("section {} ", s.id.text);
-                push_str_literal(&mut header, &s.title.value);
-                self.block_header(&header, &s.body.open_comment);
-                for (i, e) in s.body.entries.iter().enumerate() {
-                    self.entry_start(e, i == 0, true, level + 1);
-                    self.item(&e.node, level + 1, &e.trailing);
-                }
-                self.block_end(&s.body.closing_comments, level, trailing);
+                self.section(s, level, trailing);
+                return;
+            }
+            Decl::Bonus(p) => {
+                self.penalty("bonus", p, level, trailing);
                 return;
             }
             Decl::Item(item) => {
@@ -192,7 +240,38 @@ impl Printer {
                 return;
             }
             Decl::Penalty(p) => {
-                let mut header = format!("penalty {} ", p.id.text);
+                self.penalty("penalty", p, level, trailing);
+                return;
+            }
+        }
+        self.out.push_str(&line);
+        self.end_line(trailing);
+    }
+
+    /// A section; nested sections are at most `MAX_SECTION_DEPTH` deep (the
+    /// parser guarantees it), so this recursion is bounded.
+    fn section(&mut self, s: &Section, level: usize, trailing: &Option<Comment>) {
+        let mut header = format!("section {} ", s.id.text);
+        push_str_literal(&mut header, &s.title.value);
+        if let Some(w) = &s.weight {
+            header.push_str(" weight ");
+            push_number(&mut header, w);
+        }
+        self.block_header(&header, &s.body.open_comment);
+        for (i, e) in s.body.entries.iter().enumerate() {
+            self.entry_start(e, i == 0, true, level + 1);
+            match &e.node {
+                SectionEntry::Item(item) => self.item(item, level + 1, &e.trailing),
+                SectionEntry::Section(inner) => self.section(inner, level + 1, &e.trailing),
+            }
+        }
+        self.block_end(&s.body.closing_comments, level, trailing);
+    }
+
+    fn penalty(&mut self, keyword: &str, p: &Penalty, level: usize, trailing: &Option<Comment>) {
+        {
+            {
+                let mut header = format!("{keyword} {} ", p.id.text);
                 push_str_literal(&mut header, &p.title.value);
                 if let Some(n) = &p.cap {
                     header.push_str(" capped at ");
@@ -212,11 +291,8 @@ impl Printer {
                     self.end_line(&e.trailing);
                 }
                 self.block_end(&p.body.closing_comments, level, trailing);
-                return;
             }
         }
-        self.out.push_str(&line);
-        self.end_line(trailing);
     }
 
     fn item(&mut self, item: &Item, level: usize, trailing: &Option<Comment>) {
@@ -278,10 +354,45 @@ fn push_by(out: &mut String, by: &[Str]) {
     }
 }
 
+fn push_condition(out: &mut String, c: &Condition) {
+    out.push_str(" when ");
+    if c.all.is_some() {
+        out.push_str("all ");
+    }
+    for (i, part) in c.parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        push_part(out, part);
+    }
+}
+
+/// A condition part in canonical form (also the text of `when` in the JSON export).
+pub fn push_part(out: &mut String, part: &CondPart) {
+    match part {
+        CondPart::Clause(r) => {
+            let _ = write!(out, "{}/{}", r.item.text, r.clause.text);
+        }
+        CondPart::Tagged(_, tag) => {
+            let _ = write!(out, "tagged {}", tag.text);
+        }
+        CondPart::Compare {
+            left, op, value, ..
+        } => {
+            let _ = write!(out, "{} {} ", left.text, op.as_str());
+            push_number(out, value);
+        }
+    }
+}
+
 fn push_clause(out: &mut String, clause: &Clause) {
     let _ = write!(out, "clause {} ", clause.id.text);
     push_str_literal(out, &clause.text.value);
-    out.push_str(" deduct ");
+    if !matches!(clause.deduction, Deduction::Exhausted { .. }) {
+        out.push(' ');
+        out.push_str(clause.verb.as_str());
+        out.push(' ');
+    }
     match &clause.deduction {
         Deduction::Once { amount, cap } => {
             push_number(out, amount);
@@ -306,6 +417,89 @@ fn push_clause(out: &mut String, clause: &Clause) {
             push_number(out, amount);
             let _ = write!(out, " when {} ", op.as_str());
             push_number(out, threshold);
+        }
+        Deduction::Levels {
+            amounts, unit, cap, ..
+        } => {
+            for (i, a) in amounts.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                push_number(out, a);
+            }
+            out.push_str(" by level");
+            if let Some(unit) = unit {
+                let _ = write!(out, " per {}", unit.text);
+            }
+            push_cap(out, cap);
+        }
+        Deduction::Rate {
+            amount,
+            steps,
+            step,
+            op,
+            threshold,
+            cap,
+            ..
+        } => {
+            push_number(out, amount);
+            out.push_str(" per ");
+            if *steps != crate::model::Steps::Exact {
+                out.push_str(steps.as_str());
+                out.push(' ');
+            }
+            if let Some(step) = step {
+                push_number(out, step);
+                out.push(' ');
+            }
+            out.push_str(op.as_str());
+            out.push(' ');
+            match threshold {
+                Some(p) => push_number(out, p),
+                None => out.push_str("target"),
+            }
+            push_cap(out, cap);
+        }
+        Deduction::Tiers { tiers } => {
+            for (i, t) in tiers.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                push_number(out, &t.amount);
+                let _ = write!(out, " when {} ", t.op.as_str());
+                push_number(out, &t.threshold);
+            }
+        }
+        Deduction::Range {
+            min,
+            max,
+            per_occurrence,
+            cap,
+        } => {
+            push_number(out, min);
+            out.push_str(" to ");
+            push_number(out, max);
+            if per_occurrence.is_some() {
+                out.push_str(" per occurrence");
+            }
+            push_cap(out, cap);
+        }
+        Deduction::Exhausted { .. } => {}
+    }
+    if let Some(extra) = &clause.extra {
+        out.push_str(" extra ");
+        push_number(out, &extra.amount);
+        if extra.exhausted.is_some() {
+            out.push_str(" when exhausted");
+        }
+    }
+    if !clause.tags.is_empty() {
+        out.push_str(" tagged ");
+        for (i, t) in clause.tags.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(&t.text);
         }
     }
     if !clause.owners.is_empty() {

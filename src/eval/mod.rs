@@ -34,6 +34,15 @@ use rust_decimal::{Decimal, RoundingStrategy};
 /// findings, so both can be shown alike.
 pub type EvalErrors = FindingsErrors;
 
+/// The error for a rubric that uses forms of language version 2, which this
+/// evaluator does not score yet.
+fn not_evaluated_yet() -> EvalErrors {
+    FindingsErrors(vec![FindingError::new(
+        Location::Document,
+        "this rubric uses forms of language version 2, which are not evaluated yet",
+    )])
+}
+
 /// What to do when an external part of an applicable item has no score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Missing {
@@ -82,12 +91,18 @@ impl Rubric {
         findings: &Findings,
         options: &Options,
     ) -> Result<Report<'_>, EvalErrors> {
+        if !self.is_v1() {
+            return Err(not_evaluated_yet());
+        }
         Evaluation::new(self, findings, options).run()
     }
 
     /// Reads findings from JSON and evaluates them: the problems of both
     /// steps come back as one list.
     pub fn evaluate_json(&self, json: &str, options: &Options) -> Result<Report<'_>, EvalErrors> {
+        if !self.is_v1() {
+            return Err(not_evaluated_yet());
+        }
         let (findings, form_errors) = findings::read(json);
         if form_errors.is_empty() {
             return self.evaluate(&findings, options);

@@ -316,15 +316,18 @@ pub fn veto(veto_id: &str, what: &str, at_most: &str, when: &[(&str, &str)]) -> 
 
 /// A rubric under construction (`rounding` 2, `rescale`, no total).
 #[derive(Debug, Clone)]
-pub struct RubricBuilder(RubricParts);
+pub struct RubricBuilder(RubricParts, super::Forms);
 
 /// A rubric titled `title`.
 pub fn rubric(title: &str) -> RubricBuilder {
-    RubricBuilder(RubricParts {
-        title: text(title),
-        rounding: 2,
-        ..RubricParts::default()
-    })
+    RubricBuilder(
+        RubricParts {
+            title: text(title),
+            rounding: 2,
+            ..RubricParts::default()
+        },
+        super::Forms::default(),
+    )
 }
 
 impl RubricBuilder {
@@ -390,8 +393,16 @@ impl RubricBuilder {
         self.0.vetoes.push(veto);
         self
     }
+    /// Sets the version 2 forms (see [`Forms`](super::Forms)); its side
+    /// lists follow the order of the sections, grades, items, penalties and
+    /// vetoes added to this builder.
+    #[must_use]
+    pub fn forms(mut self, forms: super::Forms) -> Self {
+        self.1 = forms;
+        self
+    }
     /// The rubric.
     pub fn finish(self) -> Rubric {
-        Rubric::new(self.0)
+        Rubric::with_forms(self.0, self.1)
     }
 }

@@ -7,8 +7,10 @@
 //! the model has room for one.
 
 use super::{
-    Amount, CheckStep, Clause, ClauseRef, Deduction, External, Grade, Id, Item, Limit,
-    NotApplicable, Penalty, Rubric, RubricParts, Section, Text, Unit, Veto,
+    Amount, Bonus, CheckStep, Clause, ClauseForm, ClauseRef, Comparison, Condition, Deduction,
+    Exclusive, External, Extra, ExtraWhen, Fact, Flag, Forms, Grade, GradeForm, Id, Item, ItemForm,
+    Limit, NotApplicable, Part, Penalty, RatePoint, Rubric, RubricParts, Section, SectionForm,
+    Shape, Text, Tier, Unit, Veto, VetoForm,
 };
 use crate::diagnostic::{Code, Diagnostic};
 use crate::span::Span;
@@ -27,7 +29,8 @@ pub fn lower(file: &ast::File) -> (Rubric, Vec<Diagnostic>) {
             ..RubricParts::default()
         },
     };
-    let mut rubric = Rubric::new(parts);
+    let forms = std::mem::take(&mut lowering.forms);
+    let mut rubric = Rubric::with_forms(parts, forms);
     rubric.rounding_span = lowering.rounding_span;
     (rubric, lowering.diagnostics)
 }
@@ -41,6 +44,8 @@ struct Lowering {
     /// Where the `rounding` that counts was written (not a part of
     /// [`RubricParts`], which callers outside the crate fill in).
     rounding_span: Option<Span>,
+    /// What version 2 adds, built beside the parts.
+    forms: Forms,
 }
 
 /// A singleton declaration already seen: where, to point at it from a repetition.
@@ -49,6 +54,10 @@ struct Seen {
     total: Option<Span>,
     rounding: Option<Span>,
     not_applicable: Option<Span>,
+    scoring: Option<Span>,
+    scale: Option<Span>,
+    ceiling: Option<Span>,
+    levels: Option<Span>,
 }
 
 impl Lowering {
@@ -65,6 +74,10 @@ impl Lowering {
             total: None,
             rounding: None,
             not_applicable: None,
+            scoring: None,
+            scale: None,
+            ceiling: None,
+            levels: None,
         };
         for entry in &rubric.body.entries {
             match &entry.node {
@@ -98,53 +111,208 @@ impl Lowering {
                 }),
                 ast::Decl::Grade(g) => {
                     let at_least = g.at_least.as_ref().map(|n| self.points(n));
+                    let at_most = g.at_most.as_ref().map(|n| self.points(n));
                     parts.grades.push(Grade {
                         id: id(&g.id),
                         label: text(&g.label),
                         at_least,
                     });
+                    self.forms.grades.push(GradeForm { at_most });
                 }
-                ast::Decl::Section(s) => {
-                    let index = parts.sections.len();
-                    parts.sections.push(Section {
-                        id: id(&s.id),
-                        title: text(&s.title),
-                        span: s.span,
-                    });
-                    for item in &s.body.entries {
-                        let item = self.item(&item.node, Some(index));
-                        parts.items.push(item);
-                    }
-                }
+                ast::Decl::Section(s) => self.section(s, &mut parts),
                 ast::Decl::Item(i) => {
                     let item = self.item(i, None);
                     parts.items.push(item);
                 }
                 ast::Decl::Penalty(p) => {
-                    let penalty = self.penalty(p);
+                    let (penalty, forms) = self.penalty(p);
                     parts.penalties.push(penalty);
+                    self.forms.penalties.push(forms);
                 }
-                ast::Decl::Veto(v) => parts.vetoes.push(Veto {
-                    id: id(&v.id),
-                    text: text(&v.text),
-                    at_most: id(&v.at_most),
-                    when: v
-                        .when
-                        .iter()
-                        .map(|r| ClauseRef {
-                            item: id(&r.item),
-                            clause: id(&r.clause),
-                        })
-                        .collect(),
-                    span: v.span,
+                ast::Decl::Bonus(b) => {
+                    let (p, forms) = self.penalty(b);
+                    self.forms.bonuses.push(Bonus {
+                        id: p.id,
+                        title: p.title,
+                        cap: p.cap,
+                        owners: p.owners,
+                        basis: p.basis,
+                        checks: p.checks,
+                        clauses: p.clauses,
+                        forms,
+                        span: p.span,
+                    });
+                }
+                ast::Decl::Veto(v) => {
+                    let (when, condition) = match &v.when {
+                        Some(c) => {
+                            let condition = self.condition(c);
+                            let refs: Vec<ClauseRef> = condition
+                                .parts
+                                .iter()
+                                .filter_map(|p| match p {
+                                    Part::Clause(r) => Some(r.clone()),
+                                    _ => None,
+                                })
+                                .collect();
+                            let plain = !condition.all && refs.len() == condition.parts.len();
+                            (refs, (!plain).then_some(condition))
+                        }
+                        None => (Vec::new(), None),
+                    };
+                    parts.vetoes.push(Veto {
+                        id: id(&v.id),
+                        text: text(&v.text),
+                        at_most: match &v.at_most {
+                            Some(g) => id(g),
+                            None => Id {
+                                name: String::new(),
+                                span: v.score_zero.unwrap_or(v.id.span),
+                            },
+                        },
+                        when,
+                        span: v.span,
+                    });
+                    self.forms.vetoes.push(VetoForm {
+                        caps_grade: v.at_most.is_some(),
+                        score_zero: v.score_zero,
+                        condition,
+                    });
+                }
+                ast::Decl::Scoring(scoring, value, span) => {
+                    if self.first(&mut seen.scoring, *span, "scoring") {
+                        self.forms.scoring = *scoring;
+                        self.forms.scoring_span = Some(*value);
+                    }
+                }
+                ast::Decl::Scale(n, span) => {
+                    let amount = self.points(n);
+                    if self.first(&mut seen.scale, *span, "scale") {
+                        self.forms.scale = Some(amount);
+                    }
+                }
+                ast::Decl::Ceiling(n, span) => {
+                    let amount = self.points(n);
+                    if self.first(&mut seen.ceiling, *span, "ceiling") {
+                        self.forms.ceiling = Some(amount);
+                    }
+                }
+                ast::Decl::Levels(list, span) => {
+                    if self.first(&mut seen.levels, *span, "levels") {
+                        self.forms.levels = list.iter().map(text).collect();
+                        self.forms.levels_span = Some(*span);
+                    }
+                }
+                ast::Decl::Fact(f) => {
+                    let default = f.default.as_ref().map(|n| self.amount(n));
+                    self.forms.facts.push(Fact {
+                        id: id(&f.id),
+                        text: text(&f.text),
+                        default,
+                        span: f.span,
+                    });
+                }
+                ast::Decl::Flag(f) => {
+                    let when = self.condition(&f.when);
+                    self.forms.flags.push(Flag {
+                        id: id(&f.id),
+                        text: text(&f.text),
+                        when,
+                        span: f.span,
+                    });
+                }
+                ast::Decl::Exclusive(e) => self.forms.exclusive.push(Exclusive {
+                    text: text(&e.text),
+                    clauses: e.clauses.iter().map(clause_ref).collect(),
+                    span: e.span,
                 }),
             }
         }
         parts
     }
 
-    /// Records the first occurrence of a singleton; reports a repetition.
-    /// Returns true for the first.
+    /// A section and everything inside it, in source order. Sections nest
+    /// at most `MAX_SECTION_DEPTH` deep (the parser skips deeper ones); the
+    /// walk keeps its own stack all the same.
+    fn section(&mut self, top: &ast::Section, parts: &mut RubricParts) {
+        type Entries<'t> = std::slice::Iter<'t, ast::Entry<ast::SectionEntry>>;
+        let first = self.open_section(top, None, parts);
+        let mut stack: Vec<(usize, Entries<'_>)> = vec![(first, top.body.entries.iter())];
+        loop {
+            let (index, entry) = match stack.last_mut() {
+                None => break,
+                Some((index, entries)) => (*index, entries.next()),
+            };
+            match entry.map(|e| &e.node) {
+                None => {
+                    stack.pop();
+                }
+                Some(ast::SectionEntry::Item(item)) => {
+                    let item = self.item(item, Some(index));
+                    parts.items.push(item);
+                }
+                Some(ast::SectionEntry::Section(inner)) => {
+                    let nested = self.open_section(inner, Some(index), parts);
+                    stack.push((nested, inner.body.entries.iter()));
+                }
+            }
+        }
+    }
+
+    fn open_section(
+        &mut self,
+        s: &ast::Section,
+        parent: Option<usize>,
+        parts: &mut RubricParts,
+    ) -> usize {
+        let index = parts.sections.len();
+        parts.sections.push(Section {
+            id: id(&s.id),
+            title: text(&s.title),
+            span: s.span,
+        });
+        let weight = s.weight.as_ref().map(|n| self.points(n));
+        self.forms.sections.push(SectionForm { weight, parent });
+        index
+    }
+
+    fn condition(&mut self, c: &ast::Condition) -> Condition {
+        let parts = c
+            .parts
+            .iter()
+            .map(|p| match p {
+                ast::CondPart::Clause(r) => Part::Clause(clause_ref(r)),
+                ast::CondPart::Tagged(span, tag) => Part::Tagged {
+                    tag: id(tag),
+                    span: span.to(tag.span),
+                },
+                ast::CondPart::Compare {
+                    left, op, value, ..
+                } => {
+                    let value = self.amount(value);
+                    if left.text == "score" {
+                        Part::Score {
+                            op: *op,
+                            value,
+                            span: left.span.to(value.span),
+                        }
+                    } else {
+                        Part::Fact {
+                            fact: id(left),
+                            op: *op,
+                            value,
+                        }
+                    }
+                }
+            })
+            .collect();
+        Condition {
+            all: c.all.is_some(),
+            parts,
+            span: c.span,
+        }
+    }
+
     fn first(&mut self, seen: &mut Option<Span>, span: Span, what: &str) -> bool {
         match seen {
             None => {
@@ -304,6 +472,7 @@ impl Lowering {
             clauses: Vec::new(),
             span: item.span,
         };
+        let mut clause_forms = Vec::new();
         for entry in &item.body.entries {
             match &entry.node {
                 ast::ItemEntry::Owner(list, _) => lowered.owners.extend(list.iter().map(text)),
@@ -320,15 +489,20 @@ impl Lowering {
                     });
                 }
                 ast::ItemEntry::Clause(c) => {
-                    let clause = self.clause(c);
+                    let (clause, form) = self.clause(c);
                     lowered.clauses.push(clause);
+                    clause_forms.push(form);
                 }
             }
         }
+        self.forms.items.push(ItemForm {
+            weighted: weight.is_some(),
+            clauses: clause_forms,
+        });
         lowered
     }
 
-    fn penalty(&mut self, penalty: &ast::Penalty) -> Penalty {
+    fn penalty(&mut self, penalty: &ast::Penalty) -> (Penalty, Vec<ClauseForm>) {
         let cap = penalty.cap.as_ref().map(|n| self.points(n));
         let mut lowered = Penalty {
             id: id(&penalty.id),
@@ -340,21 +514,24 @@ impl Lowering {
             clauses: Vec::new(),
             span: penalty.span,
         };
+        let mut forms = Vec::new();
         for entry in &penalty.body.entries {
             match &entry.node {
                 ast::PenaltyEntry::Owner(list, _) => lowered.owners.extend(list.iter().map(text)),
                 ast::PenaltyEntry::Basis(list, _) => lowered.basis.extend(list.iter().map(text)),
                 ast::PenaltyEntry::Check(c) => lowered.checks.push(check(c)),
                 ast::PenaltyEntry::Clause(c) => {
-                    let clause = self.clause(c);
+                    let (clause, form) = self.clause(c);
                     lowered.clauses.push(clause);
+                    forms.push(form);
                 }
             }
         }
-        lowered
+        (lowered, forms)
     }
 
-    fn clause(&mut self, clause: &ast::Clause) -> Clause {
+    fn clause(&mut self, clause: &ast::Clause) -> (Clause, ClauseForm) {
+        let mut shape = None;
         let deduction = match &clause.deduction {
             ast::Deduction::Once { amount, cap } => Deduction::Once {
                 amount: self.points(amount),
@@ -379,14 +556,138 @@ impl Lowering {
                 op: *op,
                 threshold: self.amount(threshold),
             },
+            ast::Deduction::Levels {
+                amounts, unit, cap, ..
+            } => {
+                let amounts: Vec<Amount> = amounts.iter().map(|a| self.points(a)).collect();
+                let stand_in = stand_in(amounts.first().copied(), clause);
+                shape = Some(Shape::Levels {
+                    amounts,
+                    unit: unit.as_ref().map(id),
+                    cap: cap.as_ref().map(|c| self.limit(c)),
+                });
+                stand_in
+            }
+            ast::Deduction::Rate {
+                amount,
+                steps,
+                step,
+                op,
+                threshold,
+                target,
+                cap,
+                ..
+            } => {
+                let amount = self.points(amount);
+                let point = match (threshold, target) {
+                    (Some(p), _) => RatePoint::Fixed(self.amount(p)),
+                    (None, Some(span)) => RatePoint::Target(*span),
+                    (None, None) => RatePoint::Target(clause.span),
+                };
+                shape = Some(Shape::Rate {
+                    amount,
+                    step: step.as_ref().map(|s| self.amount(s)),
+                    steps: *steps,
+                    op: *op,
+                    threshold: point,
+                    cap: cap.as_ref().map(|c| self.limit(c)),
+                });
+                stand_in(Some(amount), clause)
+            }
+            ast::Deduction::Tiers { tiers } => {
+                let op = tiers.first().map_or(Comparison::Below, |t| t.op);
+                if let Some(mixed) = tiers.iter().find(|t| t.op != op) {
+                    self.diagnostics.push(
+                        Diagnostic::new(
+                            Code::TiersNotOrdered,
+                            mixed.op_span,
+                            format!(
+                                "this tier says `{}` where the first tier says `{}`",
+                                mixed.op.as_str(),
+                                op.as_str()
+                            ),
+                        )
+                        .with_help("tiers are all `when below` (thresholds ascending) or all `when above` (thresholds descending)"),
+                    );
+                }
+                let tiers: Vec<Tier> = tiers
+                    .iter()
+                    .map(|t| Tier {
+                        amount: self.points(&t.amount),
+                        threshold: self.amount(&t.threshold),
+                    })
+                    .collect();
+                let stand_in = stand_in(tiers.first().map(|t| t.amount), clause);
+                shape = Some(Shape::Tiers { op, tiers });
+                stand_in
+            }
+            ast::Deduction::Range {
+                min,
+                max,
+                per_occurrence,
+                cap,
+            } => {
+                let min = self.points(min);
+                let max = self.points(max);
+                shape = Some(Shape::Range {
+                    min,
+                    max,
+                    per_occurrence: *per_occurrence,
+                    cap: cap.as_ref().map(|c| self.limit(c)),
+                });
+                stand_in(Some(min), clause)
+            }
+            ast::Deduction::Exhausted { span } => {
+                shape = Some(Shape::Exhausted { span: *span });
+                stand_in(None, clause)
+            }
         };
-        Clause {
-            id: id(&clause.id),
-            text: text(&clause.text),
-            deduction,
-            owners: clause.owners.iter().map(text).collect(),
-            span: clause.span,
-        }
+        let extra = clause.extra.as_ref().map(|e| Extra {
+            amount: self.points(&e.amount),
+            when: if e.exhausted.is_some() {
+                ExtraWhen::Exhausted
+            } else {
+                ExtraWhen::Deducts
+            },
+            span: e.span,
+        });
+        let form = ClauseForm {
+            verb: clause.verb,
+            verb_span: clause.verb_span,
+            shape,
+            extra,
+            tags: clause.tags.iter().map(id).collect(),
+        };
+        (
+            Clause {
+                id: id(&clause.id),
+                text: text(&clause.text),
+                deduction,
+                owners: clause.owners.iter().map(text).collect(),
+                span: clause.span,
+            },
+            form,
+        )
+    }
+}
+
+/// The `deduction` a clause of a version 2 shape carries for readers that
+/// know only version 1: `Once` of its first amount (or zero), never evaluated.
+fn stand_in(amount: Option<Amount>, clause: &ast::Clause) -> Deduction {
+    Deduction::Once {
+        amount: amount.unwrap_or(Amount {
+            value: Decimal::ZERO,
+            percent: false,
+            span: Span::at(clause.span.start),
+        }),
+        cap: None,
+    }
+}
+
+fn clause_ref(r: &ast::ClauseRef) -> ClauseRef {
+    ClauseRef {
+        item: id(&r.item),
+        clause: id(&r.clause),
     }
 }
 

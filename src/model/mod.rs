@@ -10,6 +10,7 @@
 
 pub mod build;
 mod compare;
+pub mod forms;
 pub mod lower;
 
 use crate::span::Span;
@@ -17,6 +18,11 @@ use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+pub use forms::{
+    Bonus, ClauseForm, ClausePlace, CompareOp, Condition, Exclusive, Extra, ExtraWhen, Fact, Flag,
+    Forms, GradeForm, ItemForm, Owner, Part, RatePoint, Scoring, SectionForm, Shape, Steps, Tier,
+    Verb, VetoForm,
+};
 pub use lower::lower;
 
 /// A name as written in the source: an identifier, or a dotted item number
@@ -422,6 +428,31 @@ pub struct Rubric {
     /// The same for penalties (whose own owners are not ranked: evaluation
     /// does not charge them).
     penalty_owner_ranks: Vec<OwnerRanks>,
+    /// What version 2 adds (all empty for a version 1 rubric).
+    forms: Forms,
+    /// True when `forms` holds nothing: evaluation may take the version 1 path.
+    v1: bool,
+    /// Version 2 indexes, built once; empty for a version 1 rubric.
+    index2: Index2,
+}
+
+/// The indexes of the version 2 forms, built once by [`Rubric::with_forms`].
+#[derive(Debug, Clone, Default)]
+struct Index2 {
+    /// Bonus ids (first declaration wins).
+    bonuses: IdMap<usize>,
+    /// Fact ids (first declaration wins).
+    facts: IdMap<usize>,
+    /// Each tag's clauses, in rubric order (items, penalties, bonuses).
+    tags: IdMap<Vec<ClausePlace>>,
+    /// The exclusive group each clause stands in (the first, if several).
+    exclusive_of: HashMap<ClausePlace, usize>,
+    /// Each group's clauses that resolve, in the group's order.
+    exclusive_members: Vec<Vec<ClausePlace>>,
+    /// For each item, the nearest enclosing weighted section.
+    item_weighted_section: Vec<Option<usize>>,
+    /// For each section, the nearest weighted section strictly above it.
+    section_weighted_parent: Vec<Option<usize>>,
 }
 
 /// FNV-1a: the indexes are keyed by the rubric's own short ids, not by
@@ -499,6 +530,13 @@ impl Rubric {
     /// built-in `occurrence` unit when it is missing. Does not validate: see
     /// [`check`](crate::check).
     pub fn new(parts: RubricParts) -> Rubric {
+        Rubric::with_forms(parts, Forms::default())
+    }
+
+    /// Assembles a rubric from its parts and the version 2 forms, and
+    /// indexes both. A side list of `forms` that is shorter than the list it
+    /// describes is padded with the version 1 meaning. Does not validate.
+    pub fn with_forms(parts: RubricParts, forms: Forms) -> Rubric {
         let RubricParts {
             title,
             version,
@@ -591,7 +629,8 @@ impl Rubric {
                 item.weight.value.saturating_sub(external)
             })
             .collect();
-        Rubric {
+        let v1 = forms.is_v1();
+        let mut rubric = Rubric {
             title,
             version,
             total,
@@ -614,7 +653,14 @@ impl Rubric {
             clause_weights,
             item_owner_ranks,
             penalty_owner_ranks,
+            forms,
+            v1,
+            index2: Index2::default(),
+        };
+        if !v1 {
+            rubric.index_forms();
         }
+        rubric
     }
 
     /// The title.

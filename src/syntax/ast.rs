@@ -6,7 +6,7 @@
 //! into a [`Rubric`](crate::Rubric). After a syntax error the tree holds what
 //! could be read: a declaration the parser had to skip is left out.
 
-use crate::model::{Comparison, NotApplicable};
+use crate::model::{CompareOp, Comparison, NotApplicable, Scoring, Steps, Verb};
 use crate::span::Span;
 
 /// A `#` comment, from the `#` to the end of its line.
@@ -98,17 +98,102 @@ pub enum Deduction {
         /// P.
         threshold: Number,
     },
+    /// `A1, A2, … by level [per UNIT] [capped at C]`.
+    Levels {
+        /// A1, A2, … (at least one).
+        amounts: Vec<Number>,
+        /// `by level`.
+        by_span: Span,
+        /// `per UNIT`.
+        unit: Option<Name>,
+        /// `capped at C`.
+        cap: Option<Limit>,
+    },
+    /// `A per [full|started] [STEP] below|above P|target [capped at C]`.
+    Rate {
+        /// A.
+        amount: Number,
+        /// How steps count, and where `full`/`started` was written.
+        steps: Steps,
+        /// Where `full`/`started` was written.
+        steps_span: Option<Span>,
+        /// STEP.
+        step: Option<Number>,
+        /// Below or above.
+        op: Comparison,
+        /// Where `below`/`above` was written.
+        op_span: Span,
+        /// P, or `None` for `target` (whose span is `target`).
+        threshold: Option<Number>,
+        /// Where `target` was written.
+        target: Option<Span>,
+        /// `capped at C`.
+        cap: Option<Limit>,
+    },
+    /// `A1 when below P1, A2 when below P2, …` (two tiers or more).
+    Tiers {
+        /// Each tier: amount, comparison, where it was written, threshold.
+        tiers: Vec<TierSyntax>,
+    },
+    /// `A to B [per occurrence] [capped at C]`.
+    Range {
+        /// A.
+        min: Number,
+        /// B.
+        max: Number,
+        /// `per occurrence`.
+        per_occurrence: Option<Span>,
+        /// `capped at C`.
+        cap: Option<Limit>,
+    },
+    /// No deduction of its own: the clause is `extra X when exhausted`.
+    Exhausted {
+        /// Where `extra` was written.
+        span: Span,
+    },
 }
 
-/// `clause ID "text" deduct … [owner "…", …]`.
+/// One tier of a tiered threshold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TierSyntax {
+    /// A.
+    pub amount: Number,
+    /// Below or above.
+    pub op: Comparison,
+    /// Where the comparison was written.
+    pub op_span: Span,
+    /// P.
+    pub threshold: Number,
+}
+
+/// `extra X [when exhausted]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtraSyntax {
+    /// X.
+    pub amount: Number,
+    /// Where `when exhausted` was written.
+    pub exhausted: Option<Span>,
+    /// From `extra` to its end.
+    pub span: Span,
+}
+
+/// `clause ID "text" VERB … [extra …] [tagged …] [owner …]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Clause {
     /// The clause id.
     pub id: Name,
     /// The condition.
     pub text: Str,
-    /// What it deducts.
+    /// `deduct`, `add` or `points`.
+    pub verb: Verb,
+    /// Where the verb was written (empty for an `extra … when exhausted` clause).
+    pub verb_span: Span,
+    /// What it deducts (adds, gives).
     pub deduction: Deduction,
+    /// `extra X [when exhausted]`.
+    pub extra: Option<ExtraSyntax>,
+    /// `tagged T1, T2`.
+    pub tags: Vec<Name>,
     /// `owner "…", …` after the deduction.
     pub owners: Vec<Str>,
     /// From `clause` to the end of the declaration.
@@ -153,7 +238,7 @@ pub enum ItemEntry {
     /// `external …`.
     External(External),
     /// `clause …`.
-    Clause(Clause),
+    Clause(Box<Clause>),
 }
 
 impl ItemEntry {
@@ -199,10 +284,21 @@ pub struct Section {
     pub id: Name,
     /// The title.
     pub title: Str,
-    /// The items.
-    pub body: Block<Item>,
+    /// `weight W`.
+    pub weight: Option<Number>,
+    /// The items and nested sections.
+    pub body: Block<SectionEntry>,
     /// From `section` to the closing `}`.
     pub span: Span,
+}
+
+/// What a section holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SectionEntry {
+    /// An item.
+    Item(Item),
+    /// A nested section.
+    Section(Section),
 }
 
 /// A declaration inside a penalty block: what an item block holds, except
@@ -216,7 +312,7 @@ pub enum PenaltyEntry {
     /// `check …`.
     Check(Check),
     /// `clause …`.
-    Clause(Clause),
+    Clause(Box<Clause>),
 }
 
 impl PenaltyEntry {
@@ -261,10 +357,82 @@ pub struct Veto {
     pub id: Name,
     /// What triggers it.
     pub text: Str,
-    /// The best grade still allowed.
-    pub at_most: Name,
-    /// The clauses that trigger it.
-    pub when: Vec<ClauseRef>,
+    /// The best grade still allowed (`at most GRADE`).
+    pub at_most: Option<Name>,
+    /// Where `score 0` was written.
+    pub score_zero: Option<Span>,
+    /// True when `score 0` was written before `at most`.
+    pub score_first: bool,
+    /// What triggers it (`when …`).
+    pub when: Option<Condition>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// One part of a condition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CondPart {
+    /// `ITEM/CLAUSE`.
+    Clause(ClauseRef),
+    /// `tagged T`: the span of `tagged`, and T.
+    Tagged(Span, Name),
+    /// `FACT OP N` or `score OP N`.
+    Compare {
+        /// The fact id, or `score`.
+        left: Name,
+        /// OP.
+        op: CompareOp,
+        /// Where OP was written.
+        op_span: Span,
+        /// N.
+        value: Number,
+    },
+}
+
+/// `when [all] PART, …`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    /// Where `all` was written.
+    pub all: Option<Span>,
+    /// The parts.
+    pub parts: Vec<CondPart>,
+    /// From `when` to the end.
+    pub span: Span,
+}
+
+/// `flag ID "text" when …`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flag {
+    /// The flag id.
+    pub id: Name,
+    /// What it means.
+    pub text: Str,
+    /// When it holds.
+    pub when: Condition,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// `fact ID "text" [default N]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    /// The fact id.
+    pub id: Name,
+    /// What it is.
+    pub text: Str,
+    /// `default N`.
+    pub default: Option<Number>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// `exclusive "text" REF, REF, …`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exclusive {
+    /// Why.
+    pub text: Str,
+    /// The clauses.
+    pub clauses: Vec<ClauseRef>,
     /// The whole declaration.
     pub span: Span,
 }
@@ -278,6 +446,8 @@ pub struct Grade {
     pub label: Str,
     /// `at least N`.
     pub at_least: Option<Number>,
+    /// `at most N` (a points rubric).
+    pub at_most: Option<Number>,
     /// The whole declaration.
     pub span: Span,
 }
@@ -316,6 +486,22 @@ pub enum Decl {
     Penalty(Penalty),
     /// `veto …`.
     Veto(Veto),
+    /// `scoring deductions|points`; the first span is the value's.
+    Scoring(Scoring, Span, Span),
+    /// `scale N`.
+    Scale(Number, Span),
+    /// `ceiling N`.
+    Ceiling(Number, Span),
+    /// `levels "…", …`.
+    Levels(Vec<Str>, Span),
+    /// `fact …`.
+    Fact(Fact),
+    /// `bonus …` (its block holds what a penalty's holds).
+    Bonus(Penalty),
+    /// `flag …`.
+    Flag(Flag),
+    /// `exclusive …`.
+    Exclusive(Exclusive),
 }
 
 impl Decl {
@@ -325,7 +511,15 @@ impl Decl {
             Decl::Version(_, span)
             | Decl::Total(_, span)
             | Decl::NotApplicable(_, _, span)
-            | Decl::Rounding(_, span) => *span,
+            | Decl::Rounding(_, span)
+            | Decl::Scoring(_, _, span)
+            | Decl::Scale(_, span)
+            | Decl::Ceiling(_, span)
+            | Decl::Levels(_, span) => *span,
+            Decl::Fact(f) => f.span,
+            Decl::Bonus(b) => b.span,
+            Decl::Flag(f) => f.span,
+            Decl::Exclusive(e) => e.span,
             Decl::Unit(u) => u.span,
             Decl::Grade(g) => g.span,
             Decl::Section(s) => s.span,
@@ -337,7 +531,10 @@ impl Decl {
 
     /// True for declarations with a `{ … }` block.
     pub fn is_block(&self) -> bool {
-        matches!(self, Decl::Section(_) | Decl::Item(_) | Decl::Penalty(_))
+        matches!(
+            self,
+            Decl::Section(_) | Decl::Item(_) | Decl::Penalty(_) | Decl::Bonus(_)
+        )
     }
 }
 

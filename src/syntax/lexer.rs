@@ -40,6 +40,8 @@ pub enum TokenKind {
     Comma,
     /// `/`.
     Slash,
+    /// A comparison in a condition: `>=` `>` `<=` `<` `=`.
+    Op(crate::model::CompareOp),
 }
 
 /// A token and where it stands.
@@ -239,6 +241,7 @@ impl<'a> Lexer<'a> {
                 '}' => self.single(TokenKind::RBrace),
                 ',' => self.single(TokenKind::Comma),
                 '/' => self.single(TokenKind::Slash),
+                '>' | '<' | '=' => self.operator(c),
                 '0'..='9' => self.number(),
                 '.' | '-' | '+' if self.rest().get(1..).is_some_and(starts_with_digit) => {
                     self.signed_or_dotted_number(c)
@@ -255,6 +258,21 @@ impl<'a> Lexer<'a> {
                 c => self.unexpected(c),
             }
         }
+    }
+
+    /// `>=` `>` `<=` `<` `=`.
+    fn operator(&mut self, first: char) {
+        use crate::model::CompareOp;
+        let equals = self.rest().get(1..).is_some_and(|r| r.starts_with('='));
+        let (op, len) = match (first, equals) {
+            ('>', true) => (CompareOp::Ge, 2),
+            ('>', false) => (CompareOp::Gt, 1),
+            ('<', true) => (CompareOp::Le, 2),
+            ('<', false) => (CompareOp::Lt, 1),
+            _ => (CompareOp::Eq, 1),
+        };
+        self.push(TokenKind::Op(op), Span::new(self.pos, self.pos + len));
+        self.pos += len;
     }
 
     fn single(&mut self, kind: TokenKind) {

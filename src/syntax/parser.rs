@@ -10,7 +10,7 @@ use super::ast::*;
 use super::input::{describe, error_span, PResult, SyntaxError, Tokens};
 use super::lexer::{normalize_number, unescape, Lexed, LexedComment, Token, TokenKind};
 use crate::diagnostic::{closest, Code, Diagnostic};
-use crate::model::{Comparison, NotApplicable};
+use crate::model::{Comparison, NotApplicable, Scoring, Steps, Verb};
 use crate::span::Span;
 use nom::branch::alt;
 use nom::combinator::{cut, map, opt};
@@ -195,13 +195,136 @@ fn deduction(i: Tokens<'_>) -> PResult<'_, Deduction> {
     .parse(i)
 }
 
-fn amount_deduction(i: Tokens<'_>) -> PResult<'_, Deduction> {
-    let (i, amount) = number(i)?;
-    let per = (kw("per", "`per`"), cut(name("a unit")), opt(cap));
-    let comparison = alt((
+fn comparison(i: Tokens<'_>) -> PResult<'_, (Comparison, Span)> {
+    alt((
         map(kw("below", "`below`"), |s| (Comparison::Below, s)),
         map(kw("above", "`above`"), |s| (Comparison::Above, s)),
-    ));
+    ))
+    .parse(i)
+}
+
+/// `, A` of a level table: only a number after the `,` continues the table,
+/// so a stray `,` after a clause is reported where it stands.
+fn next_amount(i: Tokens<'_>) -> PResult<'_, Number> {
+    preceded(punct(TokenKind::Comma, "`,`"), number).parse(i)
+}
+
+/// `, A when below P` of a tiered threshold.
+fn next_tier(i: Tokens<'_>) -> PResult<'_, TierSyntax> {
+    let (i, (_, amount)) = (punct(TokenKind::Comma, "`,`"), number).parse(i)?;
+    let (i, (_, (op, op_span), threshold)) =
+        (cut(kw("when", "`when`")), cut(comparison), cut(number)).parse(i)?;
+    Ok((
+        i,
+        TierSyntax {
+            amount,
+            op,
+            op_span,
+            threshold,
+        },
+    ))
+}
+
+/// After `per`: `[full|started] [STEP] below|above P|target [capped at C]`.
+fn rate_rest(amount: Number) -> impl Fn(Tokens<'_>) -> PResult<'_, Deduction> {
+    move |i| {
+        let (i, steps) = opt(alt((
+            map(kw("full", "`full`"), |s| (Steps::Full, s)),
+            map(kw("started", "`started`"), |s| (Steps::Started, s)),
+        )))
+        .parse(i)?;
+        let (i, step) = if steps.is_some() {
+            opt(number).parse(i)?
+        } else {
+            map(number, Some).parse(i)?
+        };
+        let (i, (op, op_span)) = cut(comparison).parse(i)?;
+        let (i, threshold) = cut(alt((
+            map(number, |n| (Some(n), None)),
+            map(kw("target", "`target`"), |s| (None, Some(s))),
+        )))
+        .parse(i)?;
+        let (i, cap) = opt(cap).parse(i)?;
+        Ok((
+            i,
+            Deduction::Rate {
+                amount: amount.clone(),
+                steps: steps.map_or(Steps::Exact, |(s, _)| s),
+                steps_span: steps.map(|(_, span)| span),
+                step,
+                op,
+                op_span,
+                threshold: threshold.0,
+                target: threshold.1,
+                cap,
+            },
+        ))
+    }
+}
+
+fn amount_deduction(i: Tokens<'_>) -> PResult<'_, Deduction> {
+    let (i, amount) = number(i)?;
+    // `A1, A2, … by level`.
+    let (after_list, more) = nom::multi::many0(next_amount).parse(i)?;
+    let by_level = (kw("by", "`by level`"), cut(kw("level", "`level`")));
+    let levels = if more.is_empty() {
+        opt(by_level).parse(i)?
+    } else {
+        map(cut(by_level), Some).parse(after_list)?
+    };
+    if let (i, Some((by, level))) = levels {
+        let mut amounts = vec![amount];
+        amounts.extend(more);
+        let (i, (unit, cap)) = (
+            opt(preceded(kw("per", "`per`"), cut(name("a unit")))),
+            opt(cap),
+        )
+            .parse(i)?;
+        return Ok((
+            i,
+            Deduction::Levels {
+                amounts,
+                by_span: by.to(level),
+                unit,
+                cap,
+            },
+        ));
+    }
+    // `A to B [per occurrence] [capped at C]`.
+    if let Ok((i, _)) = kw("to", "`to`")(i) {
+        let (i, (max, per_occurrence, cap)) = (
+            cut(number),
+            opt(preceded(
+                kw("per", "`per`"),
+                cut(kw("occurrence", "`occurrence`")),
+            )),
+            opt(cap),
+        )
+            .parse(i)?;
+        return Ok((
+            i,
+            Deduction::Range {
+                min: amount,
+                max,
+                per_occurrence,
+                cap,
+            },
+        ));
+    }
+    // `A per [full|started] STEP below|above P` (a rate).
+    if let Ok((after_per, _)) = kw("per", "`per`")(i) {
+        let rate = match after_per.peek() {
+            Some(t) if matches!(t.kind, TokenKind::Number { .. }) => true,
+            Some(t) if t.kind == TokenKind::Ident => {
+                matches!(after_per.text(t), "full" | "started")
+            }
+            _ => false,
+        };
+        if rate {
+            return rate_rest(amount)(after_per);
+        }
+    }
+    let per = (kw("per", "`per`"), cut(name("a unit")), opt(cap));
     let threshold = (kw("when", "`when`"), cut(comparison), cut(number));
     alt((
         map(per, {
@@ -212,13 +335,26 @@ fn amount_deduction(i: Tokens<'_>) -> PResult<'_, Deduction> {
                 cap,
             }
         }),
-        map(threshold, {
+        map((threshold, nom::multi::many0(next_tier)), {
             let amount = amount.clone();
-            move |(_, (op, op_span), threshold)| Deduction::Threshold {
-                amount: amount.clone(),
-                op,
-                op_span,
-                threshold,
+            move |((_, (op, op_span), threshold), tiers)| {
+                if tiers.is_empty() {
+                    Deduction::Threshold {
+                        amount: amount.clone(),
+                        op,
+                        op_span,
+                        threshold,
+                    }
+                } else {
+                    let mut all = vec![TierSyntax {
+                        amount: amount.clone(),
+                        op,
+                        op_span,
+                        threshold,
+                    }];
+                    all.extend(tiers);
+                    Deduction::Tiers { tiers: all }
+                }
             }
         }),
         map(opt(cap), move |cap| Deduction::Once {
@@ -229,24 +365,125 @@ fn amount_deduction(i: Tokens<'_>) -> PResult<'_, Deduction> {
     .parse(i)
 }
 
-/// `clause ID "text" deduct … [owner …]`, after the keyword at `start`.
-fn clause_rest(start: Span) -> impl Fn(Tokens<'_>) -> PResult<'_, Clause> {
+/// The verb of a clause: `deduct`, `add` or `points`.
+fn verb(i: Tokens<'_>) -> PResult<'_, (Verb, Span)> {
+    let verb = match i.peek() {
+        Some(t) if t.kind == TokenKind::Ident => match i.text(t) {
+            "deduct" => Some((Verb::Deduct, t.span)),
+            "add" => Some((Verb::Add, t.span)),
+            "points" => Some((Verb::Points, t.span)),
+            _ => None,
+        },
+        _ => None,
+    };
+    match verb {
+        Some(v) => Ok((i.advance(), v)),
+        None => Err(Err::Error(SyntaxError::expected(i.pos, "`deduct`"))),
+    }
+}
+
+/// `extra X [when exhausted]`, after `extra` at `start`.
+fn extra_rest(start: Span) -> impl Fn(Tokens<'_>) -> PResult<'_, ExtraSyntax> {
     move |i| {
-        let (i, (id, text, _, deduction, owners)) = (
-            name("a clause id"),
-            string,
-            kw("deduct", "`deduct`"),
-            deduction,
-            opt(preceded(kw_same_line("owner", "`owner`"), cut(strings))),
+        let (i, (amount, exhausted)) = (
+            cut(number),
+            opt(preceded(
+                kw("when", "`when exhausted`"),
+                cut(kw("exhausted", "`exhausted`")),
+            )),
         )
             .parse(i)?;
+        let span = start.to(Span::at(i.previous_end()));
+        Ok((
+            i,
+            ExtraSyntax {
+                amount,
+                exhausted,
+                span,
+            },
+        ))
+    }
+}
+
+fn tag(i: Tokens<'_>) -> PResult<'_, Name> {
+    name("a tag")(i)
+}
+
+/// A clause ending given twice.
+fn repeated_ending(i: &Tokens<'_>, span: Span, word: &str) -> Err<SyntaxError> {
+    Err::Failure(SyntaxError::custom(
+        i.pos,
+        Diagnostic::new(
+            Code::RepeatedDeclaration,
+            span,
+            format!("`{word}` is given twice in this clause"),
+        )
+        .with_help(format!(
+            "a clause takes one `{word}`; list several values after it, separated by `,`"
+        )),
+    ))
+}
+
+/// `clause ID "text" deduct … [extra …] [tagged …] [owner …]`, after the keyword at `start`.
+fn clause_rest(start: Span) -> impl Fn(Tokens<'_>) -> PResult<'_, Clause> {
+    move |i| {
+        let (i, (id, text)) = (name("a clause id"), string).parse(i)?;
+        let mut extra = None;
+        let (mut i, verb, verb_span, deduction) = match kw("extra", "`extra`")(i) {
+            Ok((after, span)) => {
+                let (after, e) = extra_rest(span)(after)?;
+                extra = Some(e);
+                (
+                    after,
+                    Verb::Deduct,
+                    Span::at(span.start),
+                    Deduction::Exhausted { span },
+                )
+            }
+            Err(_) => {
+                let (i, ((verb, verb_span), deduction)) = (verb, deduction).parse(i)?;
+                (i, verb, verb_span, deduction)
+            }
+        };
+        let mut tags: Option<Vec<Name>> = None;
+        let mut owners: Option<Vec<Str>> = None;
+        loop {
+            if let Ok((after, span)) = kw("extra", "`extra`")(i) {
+                if extra.is_some() {
+                    return Err(repeated_ending(&i, span, "extra"));
+                }
+                let (after, e) = extra_rest(span)(after)?;
+                extra = Some(e);
+                i = after;
+            } else if let Ok((after, span)) = kw("tagged", "`tagged`")(i) {
+                if tags.is_some() {
+                    return Err(repeated_ending(&i, span, "tagged"));
+                }
+                let (after, list) = cut(comma_separated(tag)).parse(after)?;
+                tags = Some(list);
+                i = after;
+            } else if let Ok((after, span)) = kw_same_line("owner", "`owner`")(i) {
+                if owners.is_some() {
+                    return Err(repeated_ending(&i, span, "owner"));
+                }
+                let (after, list) = cut(strings).parse(after)?;
+                owners = Some(list);
+                i = after;
+            } else {
+                break;
+            }
+        }
         let span = start.to(Span::at(i.previous_end()));
         Ok((
             i,
             Clause {
                 id,
                 text,
+                verb,
+                verb_span,
                 deduction,
+                extra,
+                tags: tags.unwrap_or_default(),
                 owners: owners.unwrap_or_default(),
                 span,
             },
@@ -305,7 +542,7 @@ fn item_entry(keyword: &'static str, start: Span) -> impl Fn(Tokens<'_>) -> PRes
                     }),
                 ))
             }
-            _ => map(clause_rest(start), ItemEntry::Clause).parse(i),
+            _ => map(clause_rest(start), |c| ItemEntry::Clause(Box::new(c))).parse(i),
         }
     }
 }
@@ -327,7 +564,7 @@ fn penalty_entry(
                 Ok((i, PenaltyEntry::Basis(list, end(&i))))
             }
             "check" => map(check_rest(start), PenaltyEntry::Check).parse(i),
-            _ => map(clause_rest(start), PenaltyEntry::Clause).parse(i),
+            _ => map(clause_rest(start), |c| PenaltyEntry::Clause(Box::new(c))).parse(i),
         }
     }
 }
@@ -382,15 +619,28 @@ fn simple_decl(keyword: &'static str, start: Span) -> impl Fn(Tokens<'_>) -> PRe
                 Ok((i, Decl::Unit(Unit { id, label, span })))
             }
             "grade" => {
-                let (i, (id, label, at_least)) = (
-                    name("a grade id"),
-                    string,
-                    opt(preceded(
-                        (kw("at", "`at least`"), cut(kw("least", "`least`"))),
-                        cut(number),
-                    )),
-                )
-                    .parse(i)?;
+                let (i, (id, label)) = (name("a grade id"), string).parse(i)?;
+                let (i, bound) = opt(preceded(
+                    kw("at", "`at least`"),
+                    cut(alt((
+                        map(preceded(kw("most", "`most`"), cut(number)), |n| (false, n)),
+                        map(preceded(kw("least", "`least`"), cut(number)), |n| (true, n)),
+                    ))),
+                ))
+                .parse(i)
+                .map_err(|e| match e {
+                    // Say `least`, as version 1 did, when neither word follows `at`.
+                    Err::Failure(mut f) if f.diagnostic.is_none() => {
+                        f.expected.retain(|w| *w != "`most`");
+                        Err::Failure(f)
+                    }
+                    other => other,
+                })?;
+                let (at_least, at_most) = match bound {
+                    Some((true, n)) => (Some(n), None),
+                    Some((false, n)) => (None, Some(n)),
+                    None => (None, None),
+                };
                 let span = end(&i);
                 Ok((
                     i,
@@ -398,23 +648,104 @@ fn simple_decl(keyword: &'static str, start: Span) -> impl Fn(Tokens<'_>) -> PRe
                         id,
                         label,
                         at_least,
+                        at_most,
+                        span,
+                    }),
+                ))
+            }
+            "scoring" => {
+                let (rest, value) = name("`deductions` or `points`")(i)?;
+                let scoring = match value.text.as_str() {
+                    "deductions" => Scoring::Deductions,
+                    "points" => Scoring::Points,
+                    _ => {
+                        return Err(Err::Error(SyntaxError {
+                            pos: i.pos,
+                            expected: vec!["`deductions`", "`points`"],
+                            diagnostic: None,
+                        }))
+                    }
+                };
+                Ok((rest, Decl::Scoring(scoring, value.span, end(&rest))))
+            }
+            "scale" => {
+                let (i, n) = number(i)?;
+                Ok((i, Decl::Scale(n, end(&i))))
+            }
+            "ceiling" => {
+                let (i, n) = number(i)?;
+                Ok((i, Decl::Ceiling(n, end(&i))))
+            }
+            "levels" => {
+                let (i, list) = strings(i)?;
+                Ok((i, Decl::Levels(list, end(&i))))
+            }
+            "fact" => {
+                let (i, (id, text, default)) = (
+                    name("a fact id"),
+                    string,
+                    opt(preceded(kw("default", "`default`"), cut(number))),
+                )
+                    .parse(i)?;
+                let span = end(&i);
+                Ok((
+                    i,
+                    Decl::Fact(Fact {
+                        id,
+                        text,
+                        default,
+                        span,
+                    }),
+                ))
+            }
+            "flag" => {
+                let (i, (id, text, when)) = (name("a flag id"), string, cut(condition)).parse(i)?;
+                let span = end(&i);
+                Ok((
+                    i,
+                    Decl::Flag(Flag {
+                        id,
+                        text,
+                        when,
+                        span,
+                    }),
+                ))
+            }
+            "exclusive" => {
+                let (i, (text, clauses)) = (string, cut(comma_separated(clause_ref))).parse(i)?;
+                let span = end(&i);
+                Ok((
+                    i,
+                    Decl::Exclusive(Exclusive {
+                        text,
+                        clauses,
                         span,
                     }),
                 ))
             }
             _ => {
-                let (i, (id, text, _, _, at_most, when)) = (
-                    name("a veto id"),
-                    string,
-                    kw("at", "`at most`"),
-                    kw("most", "`most`"),
-                    name("a grade id"),
-                    opt(preceded(
-                        kw("when", "`when`"),
-                        cut(comma_separated(clause_ref)),
-                    )),
-                )
-                    .parse(i)?;
+                let (i, (id, text)) = (name("a veto id"), string).parse(i)?;
+                let (i, first) = veto_outcome(i)?;
+                let (i, second) =
+                    opt(preceded(punct(TokenKind::Comma, "`,`"), cut(veto_outcome))).parse(i)?;
+                let mut at_most = None;
+                let mut score_zero = None;
+                let score_first = matches!(first, VetoOutcome::ScoreZero(_));
+                for outcome in [Some(first), second].into_iter().flatten() {
+                    match outcome {
+                        VetoOutcome::AtMost(grade) if at_most.is_none() => at_most = Some(grade),
+                        VetoOutcome::ScoreZero(span) if score_zero.is_none() => {
+                            score_zero = Some(span)
+                        }
+                        VetoOutcome::AtMost(grade) => {
+                            return Err(repeated_outcome(&i, grade.span, "at most"))
+                        }
+                        VetoOutcome::ScoreZero(span) => {
+                            return Err(repeated_outcome(&i, span, "score 0"))
+                        }
+                    }
+                }
+                let (i, when) = opt(condition).parse(i)?;
                 let span = end(&i);
                 Ok((
                     i,
@@ -422,13 +753,99 @@ fn simple_decl(keyword: &'static str, start: Span) -> impl Fn(Tokens<'_>) -> PRe
                         id,
                         text,
                         at_most,
-                        when: when.unwrap_or_default(),
+                        score_zero,
+                        score_first,
+                        when,
                         span,
                     }),
                 ))
             }
         }
     }
+}
+
+/// What a veto does: `at most GRADE` or `score 0`.
+enum VetoOutcome {
+    AtMost(Name),
+    ScoreZero(Span),
+}
+
+fn veto_outcome(i: Tokens<'_>) -> PResult<'_, VetoOutcome> {
+    if let Ok((after, score)) = kw("score", "`score 0`")(i) {
+        let (after, zero) = cut(number).parse(after)?;
+        if zero.percent || zero.text.chars().any(|c| c != '0' && c != '.') {
+            return Err(Err::Failure(SyntaxError::custom(
+                after.pos,
+                Diagnostic::new(
+                    Code::UnexpectedToken,
+                    zero.span,
+                    format!("expected `0`, found `{}`", zero.text),
+                )
+                .with_help("a veto sets the score to 0 (`score 0`); to limit the grade, write `at most GRADE`"),
+            )));
+        }
+        return Ok((after, VetoOutcome::ScoreZero(score.to(zero.span))));
+    }
+    let (i, (_, _, grade)) = (
+        kw("at", "`at most`"),
+        kw("most", "`most`"),
+        name("a grade id"),
+    )
+        .parse(i)?;
+    Ok((i, VetoOutcome::AtMost(grade)))
+}
+
+fn repeated_outcome(i: &Tokens<'_>, span: Span, word: &str) -> Err<SyntaxError> {
+    Err::Failure(SyntaxError::custom(
+        i.pos,
+        Diagnostic::new(
+            Code::RepeatedDeclaration,
+            span,
+            format!("`{word}` is given twice in this veto"),
+        )
+        .with_help("a veto takes `at most GRADE`, `score 0`, or both separated by `,`"),
+    ))
+}
+
+/// One part of a condition: `ITEM/CLAUSE`, `tagged T` or `NAME OP N`.
+fn condition_part(i: Tokens<'_>) -> PResult<'_, CondPart> {
+    if let Ok((after, tagged)) = kw("tagged", "`tagged`")(i) {
+        if let Ok((after, tag)) = name("a tag")(after) {
+            return Ok((after, CondPart::Tagged(tagged, tag)));
+        }
+    }
+    let (i, left) = name("an item id")(i)?;
+    if let Some(t) = i.peek() {
+        if let TokenKind::Op(op) = t.kind {
+            let (i, value) = cut(number).parse(i.advance())?;
+            return Ok((
+                i,
+                CondPart::Compare {
+                    left,
+                    op,
+                    op_span: t.span,
+                    value,
+                },
+            ));
+        }
+    }
+    let (i, (_, clause)) = (punct(TokenKind::Slash, "`/`"), name("a clause id")).parse(i)?;
+    Ok((i, CondPart::Clause(ClauseRef { item: left, clause })))
+}
+
+/// `when [all] PART, PART, …`.
+fn condition(i: Tokens<'_>) -> PResult<'_, Condition> {
+    let (i, when) = kw("when", "`when`")(i)?;
+    // `all` followed by `/` is an item named `all`.
+    let all = match (kw("all", "`all`")(i), i.all.get(i.pos + 1)) {
+        (Ok((_, span)), Some(next)) if next.kind != TokenKind::Slash => Some(span),
+        (Ok((_, span)), None) => Some(span),
+        _ => None,
+    };
+    let i = if all.is_some() { i.advance() } else { i };
+    let (i, parts) = cut(comma_separated(condition_part)).parse(i)?;
+    let span = when.to(Span::at(i.previous_end()));
+    Ok((i, Condition { all, parts, span }))
 }
 
 // ---------------------------------------------------------------------------
@@ -445,17 +862,52 @@ const RUBRIC_KEYWORDS: &[&str] = &[
     "item",
     "penalty",
     "veto",
+    "scoring",
+    "scale",
+    "ceiling",
+    "levels",
+    "fact",
+    "bonus",
+    "flag",
+    "exclusive",
 ];
-const SECTION_KEYWORDS: &[&str] = &["item"];
+const SECTION_KEYWORDS: &[&str] = &["item", "section"];
 const ITEM_KEYWORDS: &[&str] = &["owner", "basis", "check", "external", "clause"];
 const PENALTY_KEYWORDS: &[&str] = &["owner", "basis", "check", "clause"];
 
 /// Words that continue a declaration begun on an earlier line; recovery
 /// does not stop at a line that starts with one of them.
 const CONTINUATION_WORDS: &[&str] = &[
-    "deduct", "per", "capped", "at", "when", "below", "above", "up", "to", "all", "by", "weight",
-    "optional", "most", "least",
+    "deduct",
+    "per",
+    "capped",
+    "at",
+    "when",
+    "below",
+    "above",
+    "up",
+    "to",
+    "all",
+    "by",
+    "weight",
+    "optional",
+    "most",
+    "least",
+    "level",
+    "full",
+    "started",
+    "target",
+    "extra",
+    "exhausted",
+    "tagged",
+    "default",
+    "score",
+    "add",
+    "points",
 ];
+
+/// How deep sections may nest.
+pub const MAX_SECTION_DEPTH: usize = 8;
 
 fn is_keyword(word: &str) -> bool {
     RUBRIC_KEYWORDS.contains(&word) || ITEM_KEYWORDS.contains(&word) || word == "rubric"
@@ -484,7 +936,9 @@ impl Level {
     fn closes(self, word: &str) -> bool {
         match self {
             Level::Rubric => false,
-            Level::Section => word != "item" && RUBRIC_KEYWORDS.contains(&word),
+            Level::Section => {
+                word != "item" && word != "section" && RUBRIC_KEYWORDS.contains(&word)
+            }
             Level::Item | Level::Penalty => RUBRIC_KEYWORDS.contains(&word),
         }
     }
@@ -521,8 +975,13 @@ pub fn parse_file(source: &str, lexed: Lexed) -> (File, Vec<Diagnostic>) {
         header_start: 0,
         braces_balanced,
         closes_too_many,
+        points: false,
+        depth: 0,
     };
     let file = parser.file();
+    if !uses_v2(&file) {
+        parser.refuse_nested_sections(&file);
+    }
     let mut diagnostics = parser.diagnostics;
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
     (file, diagnostics)
@@ -548,6 +1007,10 @@ struct Parser<'a> {
     /// There are more `}` than `{`: a `}` indented deeper than the block it
     /// would close is then taken for the one too many.
     closes_too_many: bool,
+    /// `scoring points` was read: items need no `weight`.
+    points: bool,
+    /// How many sections enclose the declaration being read.
+    depth: usize,
 }
 
 /// True when the file has more `}` than `{`.
@@ -933,6 +1396,25 @@ impl<'a> Parser<'a> {
             } else {
                 None
             };
+            // In a file whose braces do not pair up, a `section` not indented
+            // deeper than this section's header starts the next section.
+            let keyword = match keyword {
+                Some("section")
+                    if level == Level::Section
+                        && token.line_start
+                        && (open.is_none()
+                            || (!self.braces_balanced
+                                && self.indentation(token.span.start)
+                                    <= self.indentation(header_start))) =>
+                {
+                    if let Some(open) = open {
+                        self.unclosed(open, &what, Some(token));
+                    }
+                    self.comment_pos = comment_mark;
+                    break;
+                }
+                other => other,
+            };
             let keyword = match keyword {
                 Some(k) => Some(k),
                 // A declaration of an outer block, on its own line and not
@@ -1053,7 +1535,6 @@ impl<'a> Parser<'a> {
             ) => {
                 format!("`{text}` must stand inside an item")
             }
-            (Level::Section, "section") => "sections cannot be nested".to_owned(),
             (Level::Penalty, "external") => {
                 "`external` is not allowed in a penalty: a penalty has no weight for another authority to score".to_owned()
             }
@@ -1168,13 +1649,20 @@ impl<'a> Parser<'a> {
         match keyword {
             "section" => self.section(start).map(Decl::Section),
             "item" => self.item(start).map(Decl::Item),
-            "penalty" => self.penalty(start).map(Decl::Penalty),
-            _ => self.line(
-                start,
-                simple_decl(keyword, start),
-                decl_continuations,
-                Level::Rubric,
-            ),
+            "penalty" => self.penalty(start, "penalty").map(Decl::Penalty),
+            "bonus" => self.penalty(start, "bonus").map(Decl::Bonus),
+            _ => {
+                let decl = self.line(
+                    start,
+                    simple_decl(keyword, start),
+                    decl_continuations,
+                    Level::Rubric,
+                );
+                if let Some(Decl::Scoring(Scoring::Points, _, _)) = decl {
+                    self.points = true;
+                }
+                decl
+            }
         }
     }
 
@@ -1252,13 +1740,54 @@ impl<'a> Parser<'a> {
     }
 
     fn section(&mut self, start: Span) -> Option<Section> {
+        if self.depth >= MAX_SECTION_DEPTH {
+            self.too_deep(start);
+            return None;
+        }
+        self.depth += 1;
+        let section = self.section_at_depth(start);
+        self.depth -= 1;
+        section
+    }
+
+    /// Reports a section nested deeper than [`MAX_SECTION_DEPTH`] and skips
+    /// it, block and all, without reading inside (so nesting never recurses
+    /// further).
+    fn too_deep(&mut self, start: Span) {
+        self.diagnostics.push(
+            Diagnostic::new(
+                Code::SectionsTooDeep,
+                start,
+                format!("sections are nested more than {MAX_SECTION_DEPTH} deep"),
+            )
+            .with_help(format!(
+                "nest sections at most {MAX_SECTION_DEPTH} deep: move this one up a level"
+            )),
+        );
+        while let Some(t) = self.peek() {
+            if t.kind == TokenKind::LBrace {
+                self.skip_group();
+                return;
+            }
+            if t.kind == TokenKind::RBrace || (t.line_start && self.pos > 0 && t.span != start) {
+                return;
+            }
+            self.pos += 1;
+        }
+    }
+
+    fn section_at_depth(&mut self, start: Span) -> Option<Section> {
         self.header_start = start.start;
-        let (id, title) = self
+        let (id, title, weight) = self
             .header(
                 start,
                 Level::Section,
                 "the section",
-                (name("a section id"), string),
+                (
+                    name("a section id"),
+                    string,
+                    opt(preceded(kw("weight", "`weight`"), cut(number))),
+                ),
                 &["`{`"],
             )
             .ok()?;
@@ -1278,13 +1807,43 @@ impl<'a> Parser<'a> {
         Some(Section {
             id,
             title,
+            weight,
             body,
             span,
         })
     }
 
-    fn section_item(&mut self, _keyword: &'static str, start: Span) -> Option<Item> {
-        self.item(start)
+    fn section_item(&mut self, keyword: &'static str, start: Span) -> Option<SectionEntry> {
+        if keyword == "section" {
+            return self.section(start).map(SectionEntry::Section);
+        }
+        self.item(start).map(SectionEntry::Item)
+    }
+
+    /// In a file that uses nothing of language version 2, sections do not
+    /// nest (version 1): report each section that stands in another.
+    fn refuse_nested_sections(&mut self, file: &File) {
+        let Some(rubric) = &file.rubric else { return };
+        for entry in &rubric.node.body.entries {
+            let Decl::Section(section) = &entry.node else {
+                continue;
+            };
+            for inner in &section.body.entries {
+                if let SectionEntry::Section(nested) = &inner.node {
+                    let keyword = Span::new(
+                        nested.span.start,
+                        nested.span.start.saturating_add("section".len()),
+                    );
+                    if !self.already_reported(keyword.start, keyword.end) {
+                        self.diagnostics.push(Diagnostic::new(
+                            Code::MisplacedDeclaration,
+                            keyword,
+                            "sections cannot be nested",
+                        ));
+                    }
+                }
+            }
+        }
     }
 
     fn item(&mut self, start: Span) -> Option<Item> {
@@ -1303,7 +1862,7 @@ impl<'a> Parser<'a> {
                 &["`weight`", "`optional`", "`{`"],
             )
             .ok()?;
-        if !attrs.iter().any(|a| matches!(a, ItemAttr::Weight(_))) {
+        if !self.points && !attrs.iter().any(|a| matches!(a, ItemAttr::Weight(_))) {
             let error = SyntaxError::expected(self.pos, "`weight`");
             self.report(start.start, error);
         }
@@ -1337,7 +1896,7 @@ impl<'a> Parser<'a> {
         )
     }
 
-    fn penalty(&mut self, start: Span) -> Option<Penalty> {
+    fn penalty(&mut self, start: Span, kind: &str) -> Option<Penalty> {
         let header = (
             name("a penalty id"),
             string,
@@ -1351,7 +1910,11 @@ impl<'a> Parser<'a> {
             .header(
                 start,
                 Level::Penalty,
-                "the penalty",
+                if kind == "bonus" {
+                    "the bonus"
+                } else {
+                    "the penalty"
+                },
                 header,
                 &["`capped`", "`{`"],
             )
@@ -1359,7 +1922,7 @@ impl<'a> Parser<'a> {
         let interior = self.comments_before(self.next_start());
         let body = self.block(
             Level::Penalty,
-            format!("penalty `{}`", id.text),
+            format!("{kind} `{}`", id.text),
             |p, kw, start| p.penalty_entry(kw, start),
         );
         self.interior = interior;
@@ -1425,6 +1988,14 @@ fn clause_continuations(clause: &Clause) -> &'static [&'static str] {
     match &clause.deduction {
         Deduction::Once { cap: None, .. } => &["`per`", "`when`", "`capped`", "`owner`"],
         Deduction::Per { cap: None, .. } => &["`capped`", "`owner`"],
+        Deduction::Levels {
+            unit: None,
+            cap: None,
+            ..
+        } => &["`per`", "`capped`", "`owner`"],
+        Deduction::Levels { cap: None, .. }
+        | Deduction::Rate { cap: None, .. }
+        | Deduction::Range { cap: None, .. } => &["`capped`", "`owner`"],
         _ => &["`owner`"],
     }
 }
@@ -1451,11 +2022,95 @@ fn penalty_entry_continuations(entry: &PenaltyEntry) -> &'static [&'static str] 
 
 fn decl_continuations(decl: &Decl) -> &'static [&'static str] {
     match decl {
-        Decl::Grade(Grade { at_least: None, .. }) => &["`at least`"],
-        Decl::Veto(Veto { when, .. }) if when.is_empty() => &["`when`"],
-        Decl::Veto(_) => &["`,`"],
+        Decl::Grade(Grade {
+            at_least: None,
+            at_most: None,
+            ..
+        }) => &["`at least`"],
+        Decl::Veto(Veto { when: None, .. }) => &["`when`"],
+        Decl::Veto(_) | Decl::Flag(_) | Decl::Exclusive(_) | Decl::Levels(..) => &["`,`"],
+        Decl::Fact(Fact { default: None, .. }) => &["`default`"],
         _ => &[],
     }
+}
+
+/// True when the file uses any form of language version 2.
+pub fn uses_v2(file: &File) -> bool {
+    let Some(rubric) = &file.rubric else {
+        return false;
+    };
+    let clause_v2 = |c: &Clause| {
+        c.verb != Verb::Deduct
+            || c.extra.is_some()
+            || !c.tags.is_empty()
+            || matches!(
+                c.deduction,
+                Deduction::Levels { .. }
+                    | Deduction::Rate { .. }
+                    | Deduction::Tiers { .. }
+                    | Deduction::Range { .. }
+                    | Deduction::Exhausted { .. }
+            )
+    };
+    let item_v2 = |item: &Item| {
+        !item.attrs.iter().any(|a| matches!(a, ItemAttr::Weight(_)))
+            || item.body.entries.iter().any(|e| match &e.node {
+                ItemEntry::Clause(c) => clause_v2(c),
+                _ => false,
+            })
+    };
+    // Sections nest at most MAX_SECTION_DEPTH deep: walk them with a stack.
+    let mut sections: Vec<&Section> = Vec::new();
+    for entry in &rubric.node.body.entries {
+        let v2 = match &entry.node {
+            Decl::Scoring(..)
+            | Decl::Scale(..)
+            | Decl::Ceiling(..)
+            | Decl::Levels(..)
+            | Decl::Fact(_)
+            | Decl::Bonus(_)
+            | Decl::Flag(_)
+            | Decl::Exclusive(_) => true,
+            Decl::Grade(g) => g.at_most.is_some(),
+            Decl::Veto(v) => {
+                v.at_most.is_none()
+                    || v.score_zero.is_some()
+                    || v.when.as_ref().is_some_and(|c| {
+                        c.all.is_some() || c.parts.iter().any(|p| !matches!(p, CondPart::Clause(_)))
+                    })
+            }
+            Decl::Item(item) => item_v2(item),
+            Decl::Penalty(p) => p.body.entries.iter().any(|e| match &e.node {
+                PenaltyEntry::Clause(c) => clause_v2(c),
+                _ => false,
+            }),
+            Decl::Section(s) => {
+                sections.push(s);
+                false
+            }
+            Decl::Version(..)
+            | Decl::Total(..)
+            | Decl::NotApplicable(..)
+            | Decl::Rounding(..)
+            | Decl::Unit(_) => false,
+        };
+        if v2 {
+            return true;
+        }
+    }
+    while let Some(section) = sections.pop() {
+        if section.weight.is_some() {
+            return true;
+        }
+        for entry in &section.body.entries {
+            match &entry.node {
+                SectionEntry::Item(item) if item_v2(item) => return true,
+                SectionEntry::Item(_) => {}
+                SectionEntry::Section(inner) => sections.push(inner),
+            }
+        }
+    }
+    false
 }
 
 #[cfg(test)]
