@@ -618,3 +618,71 @@ fn zunyi_every_deduction_and_addition_of_the_source_has_its_clause() {
     // The four grades, named as in 第八條.
     assert!(text.contains("考核結果分為優秀、良好、達標和不達標四個等次"));
 }
+
+// --- Through the crate: parse, lower, fmt ---------------------------------------
+
+const ALL: &[(&str, &str)] = &[
+    ("rubrics/cangchu-logistics.rubric", CANGCHU),
+    ("rubrics/canyin-inspection.rubric", CANYIN),
+    ("rubrics/zunyi-2010.rubric", ZUNYI),
+];
+
+fn describe(path: &str, source: &str, diagnostics: &[rubric::Diagnostic]) -> String {
+    let index = rubric::LineIndex::new(source);
+    diagnostics
+        .iter()
+        .map(|d| {
+            let at = index.position(d.span.start);
+            format!("{path}:{}:{}: {d}", at.line, at.column)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn every_real_rubric_parses_and_lowers_without_a_diagnostic() {
+    for &(path, source) in ALL {
+        let parsed = rubric::syntax::parse(source);
+        assert!(
+            parsed.diagnostics.is_empty(),
+            "{}",
+            describe(path, source, &parsed.diagnostics)
+        );
+        let (model, lowering) = rubric::model::lower(&parsed.file);
+        assert!(lowering.is_empty(), "{}", describe(path, source, &lowering));
+        // The lowered model holds every item and clause the file declares.
+        let decls = decls(source);
+        let items = decls.iter().filter(|d| d.keyword == "item").count();
+        assert_eq!(model.items().len(), items, "{path}: items");
+        let clauses: usize = model.items().iter().map(|i| i.clauses.len()).sum();
+        let in_items = {
+            let mut in_item = false;
+            let mut n = 0;
+            for d in &decls {
+                match d.keyword.as_str() {
+                    "item" => in_item = true,
+                    "penalty" | "bonus" | "section" => in_item = false,
+                    "clause" if in_item => n += 1,
+                    _ => {}
+                }
+            }
+            n
+        };
+        assert_eq!(clauses, in_items, "{path}: clauses of items");
+    }
+}
+
+#[test]
+fn every_real_rubric_is_in_canonical_form_and_fmt_is_idempotent() {
+    for &(path, source) in ALL {
+        let formatted = rubric::fmt::format(source)
+            .unwrap_or_else(|e| panic!("{path} cannot be formatted: {e:?}"));
+        assert!(
+            formatted == source,
+            "{path} is not in canonical form (run `rubric fmt {path}`)"
+        );
+        let again = rubric::fmt::format(&formatted)
+            .unwrap_or_else(|e| panic!("{path}, formatted, cannot be formatted again: {e:?}"));
+        assert_eq!(again, formatted, "{path}: fmt is not idempotent");
+    }
+}
