@@ -9,7 +9,8 @@
 
 use crate::diagnostic::{closest, Code, Diagnostic, Diagnostics};
 use crate::model::{
-    Amount, Clause, Deduction, External, Id, Item, Limit, Penalty, Rubric, Target, OCCURRENCE,
+    Amount, Clause, Deduction, External, Id, Item, Limit, Owner, Penalty, Rubric, Target,
+    OCCURRENCE,
 };
 use crate::span::Span;
 use rust_decimal::Decimal;
@@ -62,35 +63,52 @@ impl<'r> Checker<'r> {
         self.total_adds_up();
         self.grade_bands();
         let rubric = self.rubric;
-        for item in rubric.items() {
-            self.item_values(item);
+        for (index, item) in rubric.items().iter().enumerate() {
+            if rubric.item_weighted(index) {
+                self.item_values(item);
+            }
             self.duplicate_item_parts(item);
             self.empty_item(item);
             self.externals_within_weight(item);
             self.item_owner(item);
             let clause_weight = item.clause_weight();
-            for clause in &item.clauses {
+            for (c, clause) in item.clauses.iter().enumerate() {
+                // A clause of a version 2 shape carries only a stand-in
+                // `deduction`: its values are checked with its shape.
+                if v2::shaped(rubric, Owner::Item(index), c) {
+                    continue;
+                }
                 self.clause_values(clause);
                 self.clause_unit(clause);
-                self.clause_against_item_weight(item, clause_weight, clause);
+                if rubric.item_weighted(index) {
+                    self.clause_against_item_weight(item, clause_weight, clause);
+                }
             }
         }
-        for penalty in rubric.penalties() {
+        for (index, penalty) in rubric.penalties().iter().enumerate() {
             self.penalty_values(penalty);
             self.duplicate_penalty_clauses(penalty);
             self.penalty_cap_below_deduction(penalty);
-            for clause in &penalty.clauses {
+            for (c, clause) in penalty.clauses.iter().enumerate() {
+                if v2::shaped(rubric, Owner::Penalty(index), c) {
+                    continue;
+                }
                 self.clause_values(clause);
                 self.clause_unit(clause);
                 self.item_weight_in_penalty(penalty, clause);
             }
         }
         self.unused_units();
-        for veto in rubric.vetoes() {
-            self.veto_grade(&veto.at_most, &veto.id);
+        for (index, veto) in rubric.vetoes().iter().enumerate() {
+            if rubric.veto_form(index).caps_grade {
+                self.veto_grade(&veto.at_most, &veto.id);
+            }
             for reference in &veto.when {
                 self.veto_clause(&reference.item, &reference.clause, &veto.id);
             }
+        }
+        if !rubric.is_v1() {
+            self.forms();
         }
     }
 
@@ -212,13 +230,18 @@ impl<'r> Checker<'r> {
             .items()
             .iter()
             .map(|i| ("item", &i.id))
-            .chain(rubric.penalties().iter().map(|p| ("penalty", &p.id)));
+            .chain(rubric.penalties().iter().map(|p| ("penalty", &p.id)))
+            .chain(rubric.bonuses().iter().map(|b| ("bonus", &b.id)));
         let mut seen: HashMap<&str, (&str, Span)> = HashMap::new();
         for (kind, id) in ids {
             match seen.get(id.as_str()) {
                 Some(&(first_kind, first)) => {
                     let help = (first_kind != kind).then_some(
-                        "items and penalties share one set of ids, since a finding's `item` may name either",
+                        if kind == "bonus" || first_kind == "bonus" {
+                            "items, penalties and bonuses share one set of ids, since a finding's `item` may name any of them"
+                        } else {
+                            "items and penalties share one set of ids, since a finding's `item` may name either"
+                        },
                     );
                     self.push(duplicate(kind, id, first_kind, first, help));
                 }
@@ -275,6 +298,9 @@ impl<'r> Checker<'r> {
         let Some(total) = self.rubric.declared_total() else {
             return;
         };
+        if self.rubric.scoring() == crate::model::Scoring::Points {
+            return; // E0226: a points rubric has no total.
+        }
         let items = self.rubric.items();
         if items.is_empty() {
             return; // E0214 says what is wrong.
@@ -309,8 +335,13 @@ impl<'r> Checker<'r> {
     /// has no threshold.
     fn grade_bands(&mut self) {
         let rubric = self.rubric;
+        if rubric.scoring() == crate::model::Scoring::Points {
+            self.points_grade_bands();
+            return;
+        }
         let grades = rubric.grades();
-        let total = rubric.total();
+        let scale = rubric.forms().scale.map(|s| s.value);
+        let total = scale.unwrap_or_else(|| rubric.total());
         let check_total = !rubric.items().is_empty() || rubric.declared_total().is_some();
         let mut previous: Option<(&Id, &Amount)> = None;
         for (index, grade) in grades.iter().enumerate() {
@@ -331,7 +362,7 @@ impl<'r> Checker<'r> {
                         show(threshold)
                     )),
                 ),
-                (None, false) => self.push(
+                (None, false) if rubric.grade_form(index).at_most.is_none() => self.push(
                     Diagnostic::new(
                         Code::GradeBandThreshold,
                         grade.id.span,
@@ -367,7 +398,22 @@ impl<'r> Checker<'r> {
                     );
                 }
             }
-            if check_total && threshold.value > total {
+            if check_total && threshold.value > total && scale.is_some() {
+                self.push(
+                    Diagnostic::new(
+                        Code::GradeAboveScale,
+                        threshold.span,
+                        format!(
+                            "grade `{}` starts at {}, above the scale of {}",
+                            grade.id.as_str(),
+                            show(threshold),
+                            show_decimal(total)
+                        ),
+                    )
+                    .with_label("no scaled score can reach this")
+                    .with_help("with `scale S`, grade thresholds are on the scaled score: keep them at or below S"),
+                );
+            } else if check_total && threshold.value > total {
                 self.push(
                     Diagnostic::new(
                         Code::GradeAboveTotal,
@@ -698,6 +744,9 @@ impl<'r> Checker<'r> {
                 }
             }
         }
+        for unit in v2::level_units(rubric) {
+            used.insert(unit.as_str());
+        }
         // A unit that a misspelt `per` reference was meant to name is used in
         // intent: the unknown-unit error already says so, a warning would only
         // repeat the same mistake from the other side.
@@ -780,6 +829,12 @@ impl<'r> Checker<'r> {
                     Some(penalty) => ("penalty", &penalty.clauses, &[]),
                     None => return,
                 },
+                None if rubric.bonus(item_id.as_str()).is_some() => {
+                    match rubric.bonus(item_id.as_str()) {
+                        Some(bonus) => ("bonus", &bonus.clauses, &[]),
+                        None => return,
+                    }
+                }
                 None => {
                     let ids = rubric
                         .items()
@@ -919,6 +974,8 @@ fn list_ids<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> String {
     }
     text
 }
+
+mod v2;
 
 #[cfg(test)]
 pub(crate) mod tests;

@@ -112,10 +112,42 @@ codes! {
     NoItems = "E0214", Error;
     /// A `rounding` that cannot be honoured.
     InvalidRounding = "E0215", Error;
+    /// A weighted section whose items' weights do not add up to its weight.
+    SectionWeightMismatch = "E0216", Error;
     /// Sections nested more than 8 deep.
     SectionsTooDeep = "E0217", Error;
+    /// `extra` where it is not allowed: in a penalty or a bonus, or `extra … when exhausted` beside a deduction.
+    ExtraNotAllowed = "E0218", Error;
+    /// A rate clause with a zero STEP, a STEP and P of different kinds, or `full`/`started` without a STEP.
+    InvalidRate = "E0219", Error;
+    /// A level table with fewer than two amounts, only zeros, or more amounts than `levels` has labels.
+    InvalidLevelTable = "E0220", Error;
+    /// A condition names a fact that is not declared.
+    UnknownFact = "E0221", Error;
+    /// A condition names a tag that no clause carries.
+    UnknownTag = "E0222", Error;
+    /// `score` in a veto's condition.
+    ScoreInVeto = "E0223", Error;
+    /// An exclusive group with fewer than two clauses, an unknown clause, a clause that is not an item's, or a clause in two groups.
+    InvalidExclusive = "E0224", Error;
+    /// A verb where it is not allowed: `add` outside a bonus, `deduct` in a bonus, `points` outside a points rubric (or not `points` in one).
+    VerbNotAllowed = "E0225", Error;
+    /// A form that a points rubric (or a bonus) refuses: `total`, `scale`, `ceiling`, `not-applicable`, `weight`, `optional`, `external`, `penalty`, `bonus`, `deduct all`, `item weight`, `score 0`.
+    FormNotAllowed = "E0226", Error;
+    /// `at least` in a points rubric, or `at most` in a deductions one.
+    GradeBoundNotAllowed = "E0227", Error;
+    /// A grade threshold above `scale`.
+    GradeAboveScale = "E0228", Error;
+    /// `ceiling` below `total`.
+    CeilingBelowTotal = "E0229", Error;
     /// Tiers whose thresholds are not strictly ordered, mix `below` and `above`, or mix percentages and numbers.
     TiersNotOrdered = "E0230", Error;
+    /// A range whose bounds are not 0 < A < B, or a cap on a range without `per occurrence`.
+    InvalidRange = "E0231", Error;
+    /// Grade thresholds of a points rubric that do not strictly ascend.
+    GradesNotAscending = "E0232", Error;
+    /// An id that the grammar reserves: `all`, `tagged` or `score` as a fact, `full` or `started` as a unit.
+    ReservedId = "E0233", Error;
 
     // --- Warnings (W03xx) ---
     /// A once-deduction larger than its item's weight.
@@ -126,6 +158,10 @@ codes! {
     UnusedUnit = "W0303", Warning;
     /// An item without an owner.
     MissingOwner = "W0304", Warning;
+    /// A declared fact that no condition uses.
+    UnusedFact = "W0305", Warning;
+    /// A bonus clause that can add more than the bonus's cap.
+    BonusAboveCap = "W0306", Warning;
 }
 
 impl fmt::Display for Code {

@@ -75,6 +75,7 @@ impl Rubric {
             }
             v.span = Span::default();
         }
+        clear_forms(&mut r.forms);
         r
     }
 
@@ -95,7 +96,11 @@ impl Rubric {
             r.items,
             r.penalties,
             r.vetoes,
-        )
+        ) + &if r.is_v1() {
+            String::new()
+        } else {
+            format!("forms: {:#?}\n", r.forms)
+        }
     }
 
     /// True when both rubrics say the same thing, wherever they say it.
@@ -112,6 +117,7 @@ impl Rubric {
             && a.items == b.items
             && a.penalties == b.penalties
             && a.vetoes == b.vetoes
+            && ((a.is_v1() && b.is_v1()) || a.forms == b.forms)
     }
 }
 
@@ -158,5 +164,168 @@ fn clear_clause(clause: &mut super::Clause) {
     }
     if let Deduction::Per { unit, .. } = &mut clause.deduction {
         clear_id(unit);
+    }
+}
+
+fn clear_amount(amount: &mut super::Amount) {
+    amount.span = Span::default();
+}
+
+fn clear_condition(c: &mut super::Condition) {
+    use super::Part;
+    c.span = Span::default();
+    for part in &mut c.parts {
+        match part {
+            Part::Clause(r) => {
+                clear_id(&mut r.item);
+                clear_id(&mut r.clause);
+            }
+            Part::Tagged { tag, span } => {
+                clear_id(tag);
+                *span = Span::default();
+            }
+            Part::Fact { fact, value, .. } => {
+                clear_id(fact);
+                clear_amount(value);
+            }
+            Part::Score { value, span, .. } => {
+                clear_amount(value);
+                *span = Span::default();
+            }
+        }
+    }
+}
+
+fn clear_clause_form(form: &mut super::ClauseForm) {
+    use super::{RatePoint, Shape};
+    form.verb_span = Span::default();
+    form.tags.iter_mut().for_each(clear_id);
+    if let Some(extra) = form.extra.as_mut() {
+        clear_amount(&mut extra.amount);
+        extra.span = Span::default();
+    }
+    match form.shape.as_mut() {
+        None => {}
+        Some(Shape::Rate {
+            amount,
+            step,
+            threshold,
+            cap,
+            ..
+        }) => {
+            clear_amount(amount);
+            if let Some(step) = step.as_mut() {
+                clear_amount(step);
+            }
+            match threshold {
+                RatePoint::Fixed(p) => clear_amount(p),
+                RatePoint::Target(span) => *span = Span::default(),
+            }
+            if let Some(c) = cap.as_mut() {
+                clear_limit(c);
+            }
+        }
+        Some(Shape::Levels { amounts, unit, cap }) => {
+            amounts.iter_mut().for_each(clear_amount);
+            if let Some(u) = unit.as_mut() {
+                clear_id(u);
+            }
+            if let Some(c) = cap.as_mut() {
+                clear_limit(c);
+            }
+        }
+        Some(Shape::Tiers { tiers, .. }) => {
+            for t in tiers {
+                clear_amount(&mut t.amount);
+                clear_amount(&mut t.threshold);
+            }
+        }
+        Some(Shape::Range {
+            min,
+            max,
+            per_occurrence,
+            cap,
+        }) => {
+            clear_amount(min);
+            clear_amount(max);
+            if let Some(p) = per_occurrence.as_mut() {
+                *p = Span::default();
+            }
+            if let Some(c) = cap.as_mut() {
+                clear_limit(c);
+            }
+        }
+        Some(Shape::Exhausted { span }) => *span = Span::default(),
+    }
+}
+
+/// Clears every span of the version 2 forms.
+fn clear_forms(f: &mut super::Forms) {
+    f.scoring_span = None;
+    f.not_applicable_span = None;
+    f.levels_span = None;
+    if let Some(a) = f.scale.as_mut() {
+        clear_amount(a);
+    }
+    if let Some(a) = f.ceiling.as_mut() {
+        clear_amount(a);
+    }
+    f.levels.iter_mut().for_each(clear_text);
+    for fact in &mut f.facts {
+        clear_id(&mut fact.id);
+        clear_text(&mut fact.text);
+        if let Some(d) = fact.default.as_mut() {
+            clear_amount(d);
+        }
+        fact.span = Span::default();
+    }
+    for s in &mut f.sections {
+        if let Some(w) = s.weight.as_mut() {
+            clear_amount(w);
+        }
+    }
+    for g in &mut f.grades {
+        if let Some(a) = g.at_most.as_mut() {
+            clear_amount(a);
+        }
+    }
+    for i in &mut f.items {
+        i.clauses.iter_mut().for_each(clear_clause_form);
+    }
+    f.penalties.iter_mut().flatten().for_each(clear_clause_form);
+    for b in &mut f.bonuses {
+        clear_id(&mut b.id);
+        clear_text(&mut b.title);
+        if let Some(c) = b.cap.as_mut() {
+            clear_amount(c);
+        }
+        b.owners.iter_mut().for_each(clear_text);
+        b.basis.iter_mut().for_each(clear_text);
+        b.checks.iter_mut().for_each(clear_check);
+        b.clauses.iter_mut().for_each(clear_clause);
+        b.forms.iter_mut().for_each(clear_clause_form);
+        b.span = Span::default();
+    }
+    for v in &mut f.vetoes {
+        if let Some(s) = v.score_zero.as_mut() {
+            *s = Span::default();
+        }
+        if let Some(c) = v.condition.as_mut() {
+            clear_condition(c);
+        }
+    }
+    for flag in &mut f.flags {
+        clear_id(&mut flag.id);
+        clear_text(&mut flag.text);
+        clear_condition(&mut flag.when);
+        flag.span = Span::default();
+    }
+    for e in &mut f.exclusive {
+        clear_text(&mut e.text);
+        for r in &mut e.clauses {
+            clear_id(&mut r.item);
+            clear_id(&mut r.clause);
+        }
+        e.span = Span::default();
     }
 }

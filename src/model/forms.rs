@@ -515,6 +515,8 @@ pub struct Forms {
     pub scoring: Scoring,
     /// Where `scoring` was written.
     pub scoring_span: Option<Span>,
+    /// Where `not-applicable` was written (a points rubric refuses it).
+    pub not_applicable_span: Option<Span>,
     /// `scale S`.
     pub scale: Option<Amount>,
     /// `ceiling C`.

@@ -102,6 +102,7 @@ impl Lowering {
                 ast::Decl::NotApplicable(policy, _, span) => {
                     if self.first(&mut seen.not_applicable, *span, "not-applicable") {
                         parts.not_applicable = *policy;
+                        self.forms.not_applicable_span = Some(*span);
                     }
                 }
                 ast::Decl::Unit(u) => parts.units.push(Unit {

@@ -10,6 +10,7 @@ pub mod ast;
 mod input;
 pub mod lexer;
 mod parser;
+pub use parser::MAX_SECTION_DEPTH;
 
 use crate::diagnostic::Diagnostic;
 
