@@ -686,3 +686,126 @@ fn every_real_rubric_is_in_canonical_form_and_fmt_is_idempotent() {
         assert_eq!(again, formatted, "{path}: fmt is not idempotent");
     }
 }
+
+/// Warnings the files are known to draw, each with the reason it is
+/// acceptable; a new one must be looked at, then added here.
+const EXPECTED_WARNINGS: &[(&str, &str, &str)] = &[
+    (
+        "rubrics/cangchu-logistics.rubric",
+        "W0304",
+        "the standard names no 责任单位: the enterprise assessed answers for every 考评内容",
+    ),
+    (
+        "rubrics/canyin-inspection.rubric",
+        "W0304",
+        "the form names no 责任单位: the business inspected answers for every 检查内容",
+    ),
+    (
+        "rubrics/zunyi-2010.rubric",
+        "W0304",
+        "the copy names no office for the assessment table that `base` stands for",
+    ),
+];
+
+fn compiled(path: &str, source: &str) -> rubric::Rubric {
+    let compiled = rubric::compile(source);
+    match compiled.rubric {
+        Some(rubric) => rubric,
+        None => panic!(
+            "{path} does not compile:\n{}",
+            describe(path, source, &compiled.diagnostics.0)
+        ),
+    }
+}
+
+#[test]
+fn every_real_rubric_checks_with_only_the_known_warnings() {
+    for &(path, source) in ALL {
+        let compiled = rubric::compile(source);
+        assert!(
+            !compiled.diagnostics.has_errors(),
+            "{}",
+            describe(path, source, &compiled.diagnostics.0)
+        );
+        let unexpected: Vec<rubric::Diagnostic> = compiled
+            .diagnostics
+            .0
+            .iter()
+            .filter(|d| {
+                !EXPECTED_WARNINGS
+                    .iter()
+                    .any(|(p, code, _)| *p == path && d.code.to_string() == *code)
+            })
+            .cloned()
+            .collect();
+        assert!(
+            unexpected.is_empty(),
+            "{}",
+            describe(path, source, &unexpected)
+        );
+    }
+}
+
+#[test]
+fn every_real_rubric_json_export_round_trips() {
+    for &(path, source) in ALL {
+        let rubric = compiled(path, source);
+        let exported = rubric::export::to_json(&rubric);
+        let read = rubric::export::from_json(&exported)
+            .unwrap_or_else(|e| panic!("the export of {path} cannot be read back: {e}"));
+        assert_eq!(rubric::export::to_json(&read), exported, "{path}");
+    }
+}
+
+#[test]
+fn the_exported_models_say_what_the_sources_say() {
+    // 仓储物流: 13 weighted sections adding up to 1000, scaled to 100.
+    let cangchu = rubric::export::to_json(&compiled("cangchu", CANGCHU));
+    assert_eq!(cangchu["total"], "1000");
+    assert_eq!(cangchu["scale"], "100");
+    let weighted: Vec<&serde_json::Value> = cangchu["sections"]
+        .as_array()
+        .map(|s| s.iter().filter(|s| !s["weight"].is_null()).collect())
+        .unwrap_or_default();
+    assert_eq!(weighted.len(), 13);
+    let clauses: Vec<&serde_json::Value> = cangchu["items"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .flat_map(|i| i["clauses"].as_array().into_iter().flatten())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(clauses.len(), 426);
+    let exhausted = clauses
+        .iter()
+        .filter(|c| c["extra_when"] == "exhausted")
+        .count();
+    let with_extra = clauses.iter().filter(|c| !c["extra"].is_null()).count();
+    assert_eq!((exhausted, with_extra), (4, 11));
+    // 餐饮: a points rubric of 30 items, 7 of them 重点项.
+    let canyin = rubric::export::to_json(&compiled("canyin", CANYIN));
+    assert_eq!(canyin["scoring"], "points");
+    let key = canyin["items"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .flat_map(|i| i["clauses"].as_array().into_iter().flatten())
+                .filter(|c| {
+                    c["tags"]
+                        .as_array()
+                        .is_some_and(|t| t.iter().any(|t| t == "key"))
+                })
+                .count()
+        })
+        .unwrap_or(0);
+    assert_eq!(key, 7);
+    // 遵义: a bonus by level, three penalties, two vetoes and a flag.
+    let zunyi = rubric::export::to_json(&compiled("zunyi", ZUNYI));
+    assert_eq!(zunyi["bonuses"].as_array().map(Vec::len), Some(1));
+    assert_eq!(zunyi["penalties"].as_array().map(Vec::len), Some(3));
+    assert_eq!(zunyi["vetoes"].as_array().map(Vec::len), Some(2));
+    assert_eq!(zunyi["flags"].as_array().map(Vec::len), Some(1));
+}
