@@ -62,6 +62,14 @@ pub struct Finding {
     pub value: Option<Decimal>,
     /// The score an external authority gave.
     pub score: Option<Decimal>,
+    /// The fact a finding reports (`{"fact": "deaths", "value": 1}`); its
+    /// number is `value`.
+    pub fact: Option<String>,
+    /// The level of a level-table clause: its number (1-based) or its label.
+    pub level: Option<Level>,
+    /// The target of a rate clause that measures from `target` (a
+    /// percentage divided by 100).
+    pub target: Option<Decimal>,
     /// True when the item does not apply to the subject.
     pub not_applicable: bool,
     /// Why the item does not apply.
@@ -70,6 +78,24 @@ pub struct Finding {
     pub note: Option<String>,
     /// Where the evidence is, carried into the report.
     pub evidence: Vec<String>,
+}
+
+/// The level of a level-table finding: `"level": 2` or `"level": "较大"`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Level {
+    /// The level's number, 1-based.
+    Number(u64),
+    /// One of the rubric's `levels` labels.
+    Label(String),
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Level::Number(n) => write!(f, "{n}"),
+            Level::Label(label) => write!(f, "\"{label}\""),
+        }
+    }
 }
 
 impl Findings {
@@ -164,6 +190,15 @@ impl Finding {
         }
     }
 
+    /// A fact's value (`{"fact": "deaths", "value": 1}`).
+    pub fn fact(fact: impl Into<String>, value: Decimal) -> Finding {
+        Finding {
+            fact: Some(fact.into()),
+            value: Some(value),
+            ..Finding::default()
+        }
+    }
+
     /// A veto is triggered directly.
     pub fn veto(veto: impl Into<String>) -> Finding {
         Finding {
@@ -206,6 +241,27 @@ impl Finding {
     #[must_use]
     pub fn value(mut self, value: Decimal) -> Finding {
         self.value = Some(value);
+        self
+    }
+
+    /// The level found, by number (1-based), for a level-table clause.
+    #[must_use]
+    pub fn level(mut self, level: u64) -> Finding {
+        self.level = Some(Level::Number(level));
+        self
+    }
+
+    /// The level found, by its label, for a level-table clause.
+    #[must_use]
+    pub fn level_label(mut self, label: impl Into<String>) -> Finding {
+        self.level = Some(Level::Label(label.into()));
+        self
+    }
+
+    /// The target of a rate clause that measures from `target`.
+    #[must_use]
+    pub fn target(mut self, target: Decimal) -> Finding {
+        self.target = Some(target);
         self
     }
 
@@ -539,6 +595,9 @@ const FINDING_FIELDS: &[&str] = &[
     "amount",
     "value",
     "score",
+    "fact",
+    "level",
+    "target",
     "not_applicable",
     "reason",
     "note",
@@ -673,6 +732,9 @@ impl Reader {
                 "amount" => finding.amount = self.decimal(at, value, false),
                 "value" => finding.value = self.decimal(at, value, true),
                 "score" => finding.score = self.decimal(at, value, false),
+                "fact" => finding.fact = self.id(at, value),
+                "level" => finding.level = self.level(at, value),
+                "target" => finding.target = self.decimal(at, value, true),
                 "not_applicable" => match value {
                     Json::Bool(b) => finding.not_applicable = *b,
                     other => self.error(at, format!("expected `true` or `false`, found `{other}`")),
@@ -801,6 +863,35 @@ impl Reader {
             self.error(at, message);
         }
         count
+    }
+
+    fn level(&mut self, at: Location, value: &Json<'_>) -> Option<Level> {
+        match value {
+            Json::String(s) if !s.is_empty() => Some(Level::Label(s.as_ref().to_owned())),
+            Json::Number(n) => {
+                let whole = parse_decimal(n).filter(|d| d.fract().is_zero() && *d >= Decimal::ONE);
+                match whole.and_then(|d| u64::try_from(d).ok()) {
+                    Some(k) => Some(Level::Number(k)),
+                    None => {
+                        self.errors.push(
+                            FindingError::new(
+                                at,
+                                format!("expected a level number (1, 2, …) or a level label, found `{value}`"),
+                            )
+                            .with_help("levels are counted from 1"),
+                        );
+                        None
+                    }
+                }
+            }
+            other => {
+                self.error(
+                    at,
+                    format!("expected a level number (1, 2, …) or a level label, found `{other}`"),
+                );
+                None
+            }
+        }
     }
 
     fn decimal(&mut self, at: Location, value: &Json<'_>, percent: bool) -> Option<Decimal> {

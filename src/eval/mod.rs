@@ -15,12 +15,14 @@
 
 pub mod findings;
 mod template;
+mod v2;
 
-pub use findings::{Finding, FindingError, Findings, FindingsErrors, Location};
+pub use findings::{Finding, FindingError, Findings, FindingsErrors, Level, Location};
 pub use template::template;
 
 use crate::model::{
-    Clause, Comparison, Deduction, Item, NotApplicable, OwnerRanks, Rubric, Target,
+    Clause, ClauseForm, Comparison, Deduction, Item, NotApplicable, Owner, OwnerRanks, Rubric,
+    Target,
 };
 use crate::report::{
     ClausePath, DeductionReport, EntityAttribution, EntityLoss, ExternalReport, GradeResult,
@@ -33,15 +35,6 @@ use rust_decimal::{Decimal, RoundingStrategy};
 /// rubric, each with its position. The same type as the problems of reading
 /// findings, so both can be shown alike.
 pub type EvalErrors = FindingsErrors;
-
-/// The error for a rubric that uses forms of language version 2, which this
-/// evaluator does not score yet.
-fn not_evaluated_yet() -> EvalErrors {
-    FindingsErrors(vec![FindingError::new(
-        Location::Document,
-        "this rubric uses forms of language version 2, which are not evaluated yet",
-    )])
-}
 
 /// What to do when an external part of an applicable item has no score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -91,18 +84,12 @@ impl Rubric {
         findings: &Findings,
         options: &Options,
     ) -> Result<Report<'_>, EvalErrors> {
-        if !self.is_v1() {
-            return Err(not_evaluated_yet());
-        }
         Evaluation::new(self, findings, options).run()
     }
 
     /// Reads findings from JSON and evaluates them: the problems of both
     /// steps come back as one list.
     pub fn evaluate_json(&self, json: &str, options: &Options) -> Result<Report<'_>, EvalErrors> {
-        if !self.is_v1() {
-            return Err(not_evaluated_yet());
-        }
         let (findings, form_errors) = findings::read(json);
         if form_errors.is_empty() {
             return self.evaluate(&findings, options);
@@ -164,6 +151,8 @@ struct ClauseState<'f> {
     value: Option<(Decimal, usize)>,
     notes: Vec<&'f str>,
     evidence: Vec<&'f str>,
+    /// What the version 2 shapes keep (levels, a target, range amounts).
+    more: Option<Box<v2::More<'f>>>,
 }
 
 impl ClauseState<'_> {
@@ -273,6 +262,16 @@ struct Evaluation<'r, 'f> {
     /// Positions of findings already refused for their form, left out here
     /// so that their problems are not reported twice (sorted).
     skip: Vec<usize>,
+    /// True when the rubric uses forms of version 2; a version 1 rubric
+    /// takes none of their paths.
+    v2: bool,
+    /// Per fact: the value a finding gave, with its position, note and evidence.
+    facts: Vec<Option<v2::FactState<'f>>>,
+    /// Clause slots whose deduction an exclusive group removed, with the
+    /// clause that kept its own.
+    excluded: Vec<(usize, crate::report::ClausePath<'r>)>,
+    /// A sum or product of version 2 figures went beyond what a decimal holds.
+    overflow: bool,
 }
 
 /// The fields a finding may carry, for "does not fit" errors.
@@ -284,6 +283,8 @@ enum Field {
     Value,
     Score,
     Reason,
+    Level,
+    Target,
 }
 
 impl Field {
@@ -295,6 +296,8 @@ impl Field {
             Field::Value => "value",
             Field::Score => "score",
             Field::Reason => "reason",
+            Field::Level => "level",
+            Field::Target => "target",
         }
     }
 
@@ -306,6 +309,18 @@ impl Field {
             Field::Value => "threshold clauses (`when below`, `when above`)",
             Field::Score => "externals",
             Field::Reason => "findings that declare an item not applicable",
+            Field::Level => "level tables (`by level`)",
+            Field::Target => "rate clauses measured from `target`",
+        }
+    }
+
+    /// What the field fits in a rubric that uses version 2 forms.
+    const fn fits_v2(self) -> &'static str {
+        match self {
+            Field::Count => "once, `per` and level-table clauses",
+            Field::Amount => "discretionary and range clauses (`up to`, `A to B`)",
+            Field::Value => "threshold, tier and rate clauses, and facts",
+            other => other.fits(),
         }
     }
 
@@ -317,17 +332,21 @@ impl Field {
             Field::Value => finding.value.is_some(),
             Field::Score => finding.score.is_some(),
             Field::Reason => finding.reason.is_some(),
+            Field::Level => finding.level.is_some(),
+            Field::Target => finding.target.is_some(),
         }
     }
 }
 
-const ALL_FIELDS: [Field; 6] = [
+const ALL_FIELDS: [Field; 8] = [
     Field::Count,
     Field::Entities,
     Field::Amount,
     Field::Value,
     Field::Score,
     Field::Reason,
+    Field::Level,
+    Field::Target,
 ];
 
 fn shape_words(deduction: &Deduction) -> String {
@@ -349,7 +368,7 @@ fn accepts(deduction: &Deduction, field: Field) -> bool {
         Field::Entities => matches!(deduction, Deduction::Per { .. }),
         Field::Amount => matches!(deduction, Deduction::UpTo { .. }),
         Field::Value => matches!(deduction, Deduction::Threshold { .. }),
-        Field::Score | Field::Reason => false,
+        Field::Score | Field::Reason | Field::Level | Field::Target => false,
     }
 }
 
@@ -392,6 +411,11 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             clause_base.push(slots);
             slots += penalty.clauses.len();
         }
+        // Bonus clauses follow (version 2 only: the list is empty otherwise).
+        for bonus in rubric.bonuses() {
+            clause_base.push(slots);
+            slots += bonus.clauses.len();
+        }
         let mut external_base = Vec::with_capacity(rubric.items.len());
         let mut externals = 0;
         for item in &rubric.items {
@@ -412,6 +436,10 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             errors: Vec::new(),
             warnings: Warnings::default(),
             skip: Vec::new(),
+            v2: !rubric.is_v1(),
+            facts: rubric.facts().iter().map(|_| None).collect(),
+            excluded: Vec::new(),
+            overflow: false,
         }
     }
 
@@ -482,6 +510,10 @@ impl<'r, 'f> Evaluation<'r, 'f> {
 
     /// Checks one finding against the rubric and merges it into its slot.
     fn sort_in(&mut self, index: usize, finding: &'f Finding) {
+        if let Some(fact) = &finding.fact {
+            self.fact_finding(index, finding, fact);
+            return;
+        }
         if let Some(veto) = &finding.veto {
             self.veto_finding(index, finding, veto);
             return;
@@ -496,12 +528,17 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             return;
         };
         let Some(target) = self.rubric.target(item_id) else {
+            if let Some(b) = self.rubric.bonus_index(item_id) {
+                self.bonus_finding(index, finding, b);
+                return;
+            }
             let ids = self
                 .rubric
                 .items
                 .iter()
                 .map(|i| i.id.as_str())
-                .chain(self.rubric.penalties.iter().map(|p| p.id.as_str()));
+                .chain(self.rubric.penalties.iter().map(|p| p.id.as_str()))
+                .chain(self.rubric.bonuses().iter().map(|b| b.id.as_str()));
             let help = suggest(item_id, ids);
             let error = self.error(index, Some("item"), format!("unknown item `{item_id}`"));
             error.help = help;
@@ -626,7 +663,19 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             }
             let slot = self.clause_base.get(i).map_or(0, |b| b + c);
             if let Some(clause) = item.clauses.get(c) {
-                self.clause_finding(index, finding, id, clause, rubric.clause_weight_of(i), slot);
+                let form = rubric.clause_form(crate::model::ClausePlace {
+                    owner: Owner::Item(i),
+                    clause: c,
+                });
+                self.clause_finding(
+                    index,
+                    finding,
+                    id,
+                    clause,
+                    form,
+                    rubric.clause_weight_of(i),
+                    slot,
+                );
             }
         } else if let Some(external_id) = finding.external.as_deref() {
             self.external_finding(index, finding, i, item, external_id, declared);
@@ -779,7 +828,11 @@ impl<'r, 'f> Evaluation<'r, 'f> {
         // the penalty's own cap stands in for it.
         let limit = penalty.cap.map_or(Decimal::ZERO, |c| c.value);
         if let Some(clause) = penalty.clauses.get(c) {
-            self.clause_finding(index, finding, id, clause, limit, slot);
+            let form = rubric.clause_form(crate::model::ClausePlace {
+                owner: Owner::Penalty(p),
+                clause: c,
+            });
+            self.clause_finding(index, finding, id, clause, form, limit, slot);
         }
     }
 
@@ -803,12 +856,14 @@ impl<'r, 'f> Evaluation<'r, 'f> {
         self.error(index, Some("clause"), message).help = help;
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn clause_finding(
         &mut self,
         index: usize,
         finding: &'f Finding,
         item_id: &str,
         clause: &Clause,
+        form: &ClauseForm,
         clause_weight: Decimal,
         slot: usize,
     ) {
@@ -817,6 +872,10 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             item: item_id,
             clause: &clause.id.name,
         };
+        if let Some(shape) = &form.shape {
+            self.shape_finding(index, finding, reference, shape, clause_weight, slot);
+            return;
+        }
         let deduction = &clause.deduction;
         let mut fits = true;
         for field in ALL_FIELDS {
@@ -830,7 +889,11 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                         field.name(),
                         shape_words(deduction),
                         field.name(),
-                        field.fits()
+                        if self.v2 {
+                            field.fits_v2()
+                        } else {
+                            field.fits()
+                        }
                     ),
                 );
             }
@@ -925,6 +988,9 @@ impl<'r, 'f> Evaluation<'r, 'f> {
 
     /// Builds the report in rubric order; `None` when an error stops it.
     fn report(&mut self) -> Option<Report<'r>> {
+        if self.v2 {
+            return self.report_v2();
+        }
         let rubric = self.rubric;
         let mut owners = Owners::new(rubric);
         let mut entities = Entities::default();
@@ -955,6 +1021,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 .unwrap_or(0);
             let limit = penalty.cap.map_or(Decimal::ZERO, |c| c.value);
             let deductions = self.deductions(
+                Owner::Penalty(p),
                 &penalty.id.name,
                 &penalty.clauses,
                 base,
@@ -1028,18 +1095,28 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 title: &rubric.title.value,
                 version: rubric.version.as_ref().map(|v| v.value.as_str()),
             },
+            scoring: None,
             score,
             score_exact,
+            score_before_veto: None,
+            scale: None,
+            unscaled: None,
             total,
             raw,
             applicable_weight,
             not_applicable: rubric.not_applicable.as_str(),
             scaled,
             penalized,
+            bonused: None,
+            ceiling_applied: None,
             grade,
             items,
+            sections: None,
             penalties,
+            bonuses: None,
             vetoes,
+            flags: None,
+            facts: None,
             by_owner: owners.finish(),
             by_entity: entities.finish(),
             warnings: std::mem::take(&mut self.warnings),
@@ -1067,6 +1144,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 id,
                 title: &item.title.value,
                 weight: item.weight.value,
+                shown_weight: Some(item.weight.value),
                 status: Status::NotApplicable,
                 reason: joined(state.reasons),
                 note: joined(state.notes),
@@ -1074,6 +1152,9 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 score: None,
                 deducted: Decimal::ZERO,
                 capped: false,
+                points: None,
+                exhausted: None,
+                extra: None,
                 owners: item_owners,
                 deductions: Vec::new(),
                 externals: item
@@ -1093,7 +1174,14 @@ impl<'r, 'f> Evaluation<'r, 'f> {
         }
         let clause_weight = self.rubric.clause_weight_of(i).max(Decimal::ZERO);
         let base = self.clause_base.get(i).copied().unwrap_or(0);
-        let deductions = self.deductions(id, &item.clauses, base, clause_weight, entities);
+        let deductions = self.deductions(
+            Owner::Item(i),
+            id,
+            &item.clauses,
+            base,
+            clause_weight,
+            entities,
+        );
         let sum = deductions
             .iter()
             .fold(Decimal::ZERO, |sum, d| sum.saturating_add(d.amount));
@@ -1160,6 +1248,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             id,
             title: &item.title.value,
             weight: item.weight.value,
+            shown_weight: Some(item.weight.value),
             status: Status::Scored,
             reason: None,
             note: None,
@@ -1167,6 +1256,9 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             score: Some(score),
             deducted,
             capped,
+            points: None,
+            exhausted: None,
+            extra: None,
             owners: item_owners,
             deductions,
             externals,
@@ -1174,8 +1266,10 @@ impl<'r, 'f> Evaluation<'r, 'f> {
     }
 
     /// The deductions of the clauses that findings named, in rubric order.
+    #[allow(clippy::too_many_arguments)]
     fn deductions(
         &mut self,
+        owner: Owner,
         owner_id: &'r str,
         clauses: &'r [Clause],
         base: usize,
@@ -1183,8 +1277,13 @@ impl<'r, 'f> Evaluation<'r, 'f> {
         entities: &mut Entities<'r, 'f>,
     ) -> Vec<DeductionReport<'r>> {
         let mut out = Vec::with_capacity(self.clauses.touched(base, clauses.len()));
+        let forms = if self.v2 {
+            v2::clause_forms(self.rubric, owner)
+        } else {
+            &[]
+        };
         for (c, clause) in clauses.iter().enumerate() {
-            let Some(state) = self.clauses.take(base + c) else {
+            let Some(mut state) = self.clauses.take(base + c) else {
                 continue;
             };
             if !state.touched {
@@ -1194,6 +1293,19 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 item: owner_id,
                 clause: &clause.id.name,
             };
+            if let Some(shape) = forms.get(c).and_then(|f| f.shape.as_ref()) {
+                let mut report = self.shape_deduction(
+                    clause,
+                    shape,
+                    &mut state,
+                    reference,
+                    clause_weight,
+                    entities,
+                );
+                self.mark_excluded(owner, c, base + c, &mut report);
+                out.push(report);
+                continue;
+            }
             let mut names = state.names;
             names.sort_unstable();
             let before = names.len();
@@ -1307,11 +1419,20 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 raw,
                 capped,
                 value,
+                target: None,
+                steps: None,
+                level: None,
+                excluded_by: None,
                 entities: names.into_iter().map(str::to_owned).collect(),
                 note: joined(state.notes),
                 evidence: distinct(state.evidence),
                 owners: Names::new(&clause.owners),
             });
+            if self.v2 {
+                if let Some(report) = out.last_mut() {
+                    self.mark_excluded(owner, c, base + c, report);
+                }
+            }
         }
         out
     }
@@ -1347,12 +1468,16 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 out.push(VetoReport {
                     id: &veto.id.name,
                     text: &veto.text.value,
-                    at_most: &veto.at_most.name,
-                    at_most_label: rubric
-                        .grade(&veto.at_most.name)
-                        .map_or("", |g| g.label.value.as_str()),
+                    at_most: Some(&veto.at_most.name),
+                    at_most_label: Some(
+                        rubric
+                            .grade(&veto.at_most.name)
+                            .map_or("", |g| g.label.value.as_str()),
+                    ),
+                    score_zero: None,
                     by_finding: state.by_finding,
                     clauses,
+                    parts: None,
                     notes: distinct(state.notes),
                     evidence: distinct(state.evidence),
                 });
@@ -1364,14 +1489,21 @@ impl<'r, 'f> Evaluation<'r, 'f> {
     fn grade(&self, score: Decimal, vetoes: &[VetoReport<'r>]) -> Option<GradeResult<'r>> {
         let grades = &self.rubric.grades;
         let last = grades.len().checked_sub(1)?;
-        let by_score = grades
-            .iter()
-            .position(|g| g.at_least.is_some_and(|t| t.value <= score))
-            .unwrap_or(last);
+        let by_score = if self.v2 {
+            v2::band(self.rubric, score).unwrap_or(last)
+        } else {
+            grades
+                .iter()
+                .position(|g| g.at_least.is_some_and(|t| t.value <= score))
+                .unwrap_or(last)
+        };
         let mut rank = by_score;
         let mut capped_by = Vec::new();
         for veto in vetoes {
-            if let Some(limit) = self.rubric.grade_rank(veto.at_most) {
+            let Some(at_most) = veto.at_most else {
+                continue;
+            };
+            if let Some(limit) = self.rubric.grade_rank(at_most) {
                 if limit > by_score {
                     capped_by.push(veto.id);
                     rank = rank.max(limit);

@@ -8,8 +8,8 @@
 //! `&lt;`, and a line break inside a cell becomes `<br>`.
 
 use super::{
-    checked_without_deduction, counted, how_scored, joined_paths, plain, readable, DeductionReport,
-    Report, Status,
+    checked_without_deduction, counted, excluded, how_scored, joined_paths, levels_found, out_of,
+    plain, readable, DeductionReport, Report, Status,
 };
 use std::fmt::Write;
 
@@ -73,8 +73,12 @@ pub(super) fn render(report: &Report) -> String {
     out.push_str("\n\n");
     summary(report, &mut out);
     items(report, &mut out);
+    sections(report, &mut out);
     penalties(report, &mut out);
+    bonuses(report, &mut out);
     vetoes(report, &mut out);
+    flags(report, &mut out);
+    facts(report, &mut out);
     owners(report, &mut out);
     entities(report, &mut out);
     if !report.warnings.is_empty() {
@@ -87,12 +91,7 @@ pub(super) fn render(report: &Report) -> String {
 }
 
 fn summary(report: &Report, out: &mut String) {
-    let _ = write!(
-        out,
-        "**Score: {} of {}**",
-        report.score,
-        plain(report.total)
-    );
+    let _ = write!(out, "**Score: {} {}**", report.score, out_of(report));
     // The exact value only says something when rounding changed the score.
     if report.score_exact != report.score {
         let _ = write!(out, " (exact {})", readable(report.score_exact));
@@ -108,7 +107,13 @@ fn summary(report: &Report, out: &mut String) {
     let vetoes: Vec<String> = report
         .vetoes
         .iter()
-        .map(|v| format!("{} (at most {})", escape(v.id), escape(v.at_most_label)))
+        .map(|v| match v.at_most_label {
+            Some(label) if v.score_zero == Some(true) => {
+                format!("{} (at most {}, score 0)", escape(v.id), escape(label))
+            }
+            Some(label) => format!("{} (at most {})", escape(v.id), escape(label)),
+            None => format!("{} (score 0)", escape(v.id)),
+        })
         .collect();
     if vetoes.is_empty() {
         out.push_str(" · Vetoes: none");
@@ -158,7 +163,11 @@ fn items(report: &Report, out: &mut String) {
                 lines.push(format!("note: {}", escape(note)));
             }
         }
-        for d in item.deductions.iter().filter(|d| !d.amount.is_zero()) {
+        for d in item
+            .deductions
+            .iter()
+            .filter(|d| !d.amount.is_zero() || excluded(d).is_some())
+        {
             lines.push(deduction(d));
         }
         for e in &item.externals {
@@ -186,12 +195,22 @@ fn items(report: &Report, out: &mut String) {
                 plain(item.deducted)
             ));
         }
+        if item.exhausted == Some(true) {
+            lines.push("exhausted (扣满)".to_owned());
+        }
+        if let Some(extra) = item.extra.as_ref().filter(|e| !e.amount.is_zero()) {
+            lines.push(format!(
+                "extra −{} outside the item's cap ({})",
+                plain(extra.amount),
+                escape(&joined_paths(&extra.clauses))
+            ));
+        }
         row(
             out,
             &[
                 escape(item.id),
                 escape(item.title),
-                plain(item.weight),
+                item.shown_weight.map(plain).unwrap_or_else(|| "-".into()),
                 score,
                 lines.join("<br>"),
             ],
@@ -210,13 +229,31 @@ fn items(report: &Report, out: &mut String) {
 /// One deduction as a line of a table cell: clause and its text, amount,
 /// count with its measure word, entities and note.
 fn deduction(d: &DeductionReport) -> String {
-    let mut text = format!(
-        "{} {}: −{}",
-        escape(d.clause),
-        escape(d.text),
-        plain(d.amount)
-    );
+    let mut text = match excluded(d) {
+        Some(by) => format!(
+            "{} {}: excluded by {} (would deduct {})",
+            escape(d.clause),
+            escape(d.text),
+            escape(&by.to_string()),
+            plain(d.raw)
+        ),
+        None => format!(
+            "{} {}: −{}",
+            escape(d.clause),
+            escape(d.text),
+            plain(d.amount)
+        ),
+    };
     let mut details = Vec::new();
+    if let Some(levels) = levels_found(d) {
+        details.push(escape(&levels));
+    }
+    if let Some(t) = d.target {
+        details.push(format!("target {}", plain(t)));
+    }
+    if let Some(steps) = d.steps {
+        details.push(format!("{} steps", readable(steps)));
+    }
     if let Some(c) = counted(d) {
         details.push(escape(&c));
     }
@@ -271,6 +308,118 @@ fn penalties(report: &Report, out: &mut String) {
     }
 }
 
+fn sections(report: &Report, out: &mut String) {
+    let Some(sections) = report.sections.as_ref().filter(|s| !s.is_empty()) else {
+        return;
+    };
+    out.push_str("\n## Sections (小计)\n\n");
+    header(
+        out,
+        &["Section", "Title", "Weight", "Score", "Extra", "Notes"],
+        &[false, false, true, true, true, false],
+    );
+    for s in sections {
+        let mut notes = Vec::new();
+        if s.status == Status::NotApplicable {
+            notes.push("not applicable".to_owned());
+        }
+        if s.floored {
+            notes.push("floored at 0".to_owned());
+        }
+        if let Some(parent) = s.parent {
+            notes.push(format!("in {}", escape(parent)));
+        }
+        row(
+            out,
+            &[
+                escape(s.id),
+                escape(s.title),
+                plain(s.weight),
+                s.score.map(plain).unwrap_or_else(|| "n/a".into()),
+                if s.extra.is_zero() {
+                    String::new()
+                } else {
+                    format!("−{}", plain(s.extra))
+                },
+                notes.join("; "),
+            ],
+        );
+    }
+}
+
+fn bonuses(report: &Report, out: &mut String) {
+    let Some(bonuses) = report.bonuses.as_ref().filter(|b| !b.is_empty()) else {
+        return;
+    };
+    out.push_str("\n## Bonuses (加分项)\n\n");
+    header(
+        out,
+        &["Bonus", "Title", "Cap", "Added", "Additions"],
+        &[false, false, true, true, false],
+    );
+    for b in bonuses {
+        let mut lines: Vec<String> = b
+            .additions
+            .iter()
+            .filter(|d| !d.amount.is_zero())
+            .map(|d| {
+                format!(
+                    "{} {}: +{}",
+                    escape(d.clause),
+                    escape(d.text),
+                    plain(d.amount)
+                )
+            })
+            .collect();
+        if b.capped {
+            lines.push(format!("capped from {}", plain(b.raw)));
+        }
+        row(
+            out,
+            &[
+                escape(b.id),
+                escape(b.title),
+                b.cap.map(plain).unwrap_or_else(|| "none".into()),
+                plain(b.added),
+                lines.join("<br>"),
+            ],
+        );
+    }
+}
+
+fn flags(report: &Report, out: &mut String) {
+    let Some(flags) = report.flags.as_ref() else {
+        return;
+    };
+    if flags.is_empty() {
+        out.push_str("\n## Flags\n\nNo flag raised.\n");
+        return;
+    }
+    out.push_str("\n## Flags\n\n");
+    header(out, &["Flag", "Because", "Text"], &[false; 3]);
+    for f in flags {
+        row(
+            out,
+            &[escape(f.id), escape(&f.parts.join(", ")), escape(f.text)],
+        );
+    }
+}
+
+fn facts(report: &Report, out: &mut String) {
+    let Some(facts) = report.facts.as_ref().filter(|f| !f.is_empty()) else {
+        return;
+    };
+    out.push_str("\n## Facts\n\n");
+    header(out, &["Fact", "Value", "Text"], &[false, true, false]);
+    for f in facts {
+        let mut value = f.value.map(plain).unwrap_or_else(|| "—".into());
+        if f.defaulted {
+            value.push_str(" (default)");
+        }
+        row(out, &[escape(f.id), value, escape(f.text)]);
+    }
+}
+
 fn vetoes(report: &Report, out: &mut String) {
     if report.vetoes.is_empty() {
         return;
@@ -282,7 +431,10 @@ fn vetoes(report: &Report, out: &mut String) {
         &[false; 5],
     );
     for v in &report.vetoes {
-        let mut by: Vec<String> = v.clauses.iter().map(ToString::to_string).collect();
+        let mut by: Vec<String> = match &v.parts {
+            Some(parts) => parts.clone(),
+            None => v.clauses.iter().map(ToString::to_string).collect(),
+        };
         if v.by_finding {
             by.insert(0, "finding".to_owned());
         }
@@ -291,7 +443,13 @@ fn vetoes(report: &Report, out: &mut String) {
             out,
             &[
                 escape(v.id),
-                format!("{} ({})", escape(v.at_most_label), escape(v.at_most)),
+                match (v.at_most_label, v.at_most, v.score_zero) {
+                    (Some(label), Some(id), Some(true)) => {
+                        format!("{} ({}), score 0", escape(label), escape(id))
+                    }
+                    (Some(label), Some(id), _) => format!("{} ({})", escape(label), escape(id)),
+                    _ => "score 0".to_owned(),
+                },
                 escape(&by.join(", ")),
                 escape(v.text),
                 notes.join("<br>"),

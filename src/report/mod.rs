@@ -34,6 +34,10 @@ pub struct Report<'r> {
     pub subject: String,
     /// Which rubric scored it.
     pub rubric: RubricInfo<'r>,
+    /// `"points"` for a rubric that counts points upward (`scoring points`);
+    /// absent for a deductions rubric.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scoring: Option<&'static str>,
     /// The final score rounded to the rubric's `rounding` decimals, written
     /// with exactly that many decimals (`"20.50"`).
     #[serde(serialize_with = "as_written")]
@@ -41,6 +45,26 @@ pub struct Report<'r> {
     /// The final score before rounding.
     #[serde(serialize_with = "normalized")]
     pub score_exact: Decimal,
+    /// The score, rounded and scaled like `score`, that the rubric's
+    /// `score 0` vetoes would have left; present only when the rubric has such a veto.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "as_written_opt"
+    )]
+    pub score_before_veto: Option<Decimal>,
+    /// S, when the rubric declares `scale`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "normalized_opt"
+    )]
+    pub scale: Option<Decimal>,
+    /// The final score in the rubric's own points, before `scale`; present
+    /// only when the rubric declares `scale`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "normalized_opt"
+    )]
+    pub unscaled: Option<Decimal>,
     /// T: the declared total, or the sum of all item weights.
     #[serde(serialize_with = "normalized")]
     pub total: Decimal,
@@ -58,14 +82,39 @@ pub struct Report<'r> {
     /// What the penalties deducted together.
     #[serde(serialize_with = "normalized")]
     pub penalized: Decimal,
+    /// What the bonus items added together; present only when the rubric has bonus items.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "normalized_opt"
+    )]
+    pub bonused: Option<Decimal>,
+    /// True when `ceiling` cut the final score; present only when the rubric declares `ceiling`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ceiling_applied: Option<bool>,
     /// The grade; `None` when the rubric declares no grades.
     pub grade: Option<GradeResult<'r>>,
     /// Every item, in rubric order.
     pub items: Vec<ItemReport<'r>>,
+    /// Every weighted section (小计), in rubric order; present only when
+    /// the rubric has weighted sections.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sections: Option<Vec<SectionReport<'r>>>,
     /// Every penalty, in rubric order.
     pub penalties: Vec<PenaltyReport<'r>>,
+    /// Every bonus item (加分项), in rubric order; present only when the
+    /// rubric has bonus items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bonuses: Option<Vec<BonusReport<'r>>>,
     /// The triggered vetoes, in rubric order.
     pub vetoes: Vec<VetoReport<'r>>,
+    /// The flags whose conditions held, in rubric order; present only when
+    /// the rubric declares flags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flags: Option<Vec<FlagReport<'r>>>,
+    /// Every declared fact with the value used; present only when the
+    /// rubric declares facts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facts: Option<Vec<FactReport<'r>>>,
     /// Points lost per owner (责任单位), largest first.
     pub by_owner: Vec<OwnerLoss<'r>>,
     /// Points caused per named entity, before any cap.
@@ -115,9 +164,12 @@ pub struct ItemReport<'r> {
     pub id: &'r str,
     /// Its title.
     pub title: &'r str,
-    /// W.
-    #[serde(serialize_with = "normalized")]
+    /// W (0 for an item of a points rubric, which has no weight).
+    #[serde(skip)]
     pub weight: Decimal,
+    /// W as written in JSON: null for an item of a points rubric.
+    #[serde(rename = "weight", serialize_with = "normalized_opt")]
+    pub(crate) shown_weight: Option<Decimal>,
     /// Scored or not applicable.
     pub status: Status,
     /// Why the item does not apply (not-applicable items only; distinct
@@ -135,6 +187,20 @@ pub struct ItemReport<'r> {
     pub deducted: Decimal,
     /// True when the item's cap cut the clauses' deductions (D > W − E).
     pub capped: bool,
+    /// The points the item's clauses gave (points rubrics only).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "normalized_opt"
+    )]
+    pub points: Option<Decimal>,
+    /// True when the item is exhausted (D > 0 and D ≥ W − E); present only
+    /// when the rubric has extra deductions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exhausted: Option<bool>,
+    /// The extra deductions (追加扣除) the item caused, outside its cap;
+    /// present only when the rubric has extra deductions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extra: Option<ExtraReport<'r>>,
     /// The item's owners.
     pub owners: Names<'r>,
     /// The clauses that findings named, in rubric order (also those that
@@ -170,6 +236,25 @@ pub struct DeductionReport<'r> {
     /// The measured value (threshold clauses).
     #[serde(serialize_with = "normalized_opt")]
     pub value: Option<Decimal>,
+    /// The target the gap was measured from (rate clauses that say `target`).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "normalized_opt"
+    )]
+    pub target: Option<Decimal>,
+    /// The steps counted (rate clauses): gap / STEP, whole or started as written.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "normalized_opt"
+    )]
+    pub steps: Option<Decimal>,
+    /// The levels found, in level order (level tables only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<Vec<LevelReport<'r>>>,
+    /// For a clause in an exclusive group: the clause that kept its
+    /// deduction instead of this one (then `amount` is 0), or null.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excluded_by: Option<Option<ClausePath<'r>>>,
     /// The distinct named entities, sorted.
     pub entities: Vec<String>,
     /// The distinct notes of the clause's findings, sorted and joined with `; `.
@@ -178,6 +263,106 @@ pub struct DeductionReport<'r> {
     pub evidence: Vec<String>,
     /// Owners that answer for this clause instead of the item's owners.
     pub owners: Names<'r>,
+}
+
+/// One level found for a level-table clause.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LevelReport<'r> {
+    /// The level's number, 1-based.
+    pub level: usize,
+    /// Its label, when the rubric declares `levels`.
+    pub label: Option<&'r str>,
+    /// How many were found at this level (n_k; 1 for a table without a unit).
+    pub count: u64,
+    /// A_k × n_k (or A_k once).
+    #[serde(serialize_with = "normalized")]
+    pub amount: Decimal,
+}
+
+/// The extra deductions of an item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExtraReport<'r> {
+    /// X: their sum.
+    #[serde(serialize_with = "normalized")]
+    pub amount: Decimal,
+    /// The clauses whose `extra` applied, in rubric order.
+    pub clauses: Vec<ClausePath<'r>>,
+}
+
+/// A weighted section's subtotal (小计).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SectionReport<'r> {
+    /// The section's id.
+    pub id: &'r str,
+    /// Its title.
+    pub title: &'r str,
+    /// Its weight.
+    #[serde(serialize_with = "normalized")]
+    pub weight: Decimal,
+    /// The nearest weighted section it stands in, if any.
+    pub parent: Option<&'r str>,
+    /// Scored, or not applicable when none of its items applies.
+    pub status: Status,
+    /// max(0, Σ scores inside − extra); `None` when not applicable.
+    #[serde(serialize_with = "normalized_opt")]
+    pub score: Option<Decimal>,
+    /// The extra deductions of the items whose nearest weighted section it is.
+    #[serde(serialize_with = "normalized")]
+    pub extra: Decimal,
+    /// True when the floor at 0 cut something.
+    pub floored: bool,
+}
+
+/// One bonus item's result (加分项).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BonusReport<'r> {
+    /// The bonus id.
+    pub id: &'r str,
+    /// Its title.
+    pub title: &'r str,
+    /// Its header cap, if any.
+    #[serde(serialize_with = "normalized_opt")]
+    pub cap: Option<Decimal>,
+    /// What it added to the score, after its cap.
+    #[serde(serialize_with = "normalized")]
+    pub added: Decimal,
+    /// The sum of its clause additions, before its cap.
+    #[serde(serialize_with = "normalized")]
+    pub raw: Decimal,
+    /// True when its cap cut something.
+    pub capped: bool,
+    /// The clauses that findings named, in rubric order (`amount` is what each added).
+    pub additions: Vec<DeductionReport<'r>>,
+}
+
+/// A flag whose condition held.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FlagReport<'r> {
+    /// The flag's id.
+    pub id: &'r str,
+    /// What it means.
+    pub text: &'r str,
+    /// The parts of its condition that held, in canonical form
+    /// (`8.1/a`, `tagged hazard`, `deaths >= 1`, `score >= 14`).
+    pub parts: Vec<String>,
+}
+
+/// A declared fact and the value evaluation used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FactReport<'r> {
+    /// The fact's id.
+    pub id: &'r str,
+    /// What it is.
+    pub text: &'r str,
+    /// The value given, or the default; `None` when neither (and no condition needs it).
+    #[serde(serialize_with = "normalized_opt")]
+    pub value: Option<Decimal>,
+    /// True when the value is the declared default.
+    pub defaulted: bool,
+    /// The note of the finding that gave it.
+    pub note: Option<String>,
+    /// The evidence of the finding that gave it.
+    pub evidence: Vec<String>,
 }
 
 /// An external part's score.
@@ -230,14 +415,21 @@ pub struct VetoReport<'r> {
     pub id: &'r str,
     /// What it is about.
     pub text: &'r str,
-    /// The id of the best grade it allows.
-    pub at_most: &'r str,
+    /// The id of the best grade it allows; `None` for a veto that only zeroes the score.
+    pub at_most: Option<&'r str>,
     /// What people call that grade.
-    pub at_most_label: &'r str,
+    pub at_most_label: Option<&'r str>,
+    /// True for a `score 0` veto (一票否决): it set the score to 0; present only for such vetoes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score_zero: Option<bool>,
     /// True when a finding named the veto directly.
     pub by_finding: bool,
     /// The listed clauses (`ITEM/CLAUSE`) that deducted, in the veto's order.
     pub clauses: Vec<ClausePath<'r>>,
+    /// The parts of its condition that held, in canonical form; present
+    /// only for a veto whose condition has parts other than clauses, or is `when all`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parts: Option<Vec<String>>,
     /// The distinct notes of the findings that named it, sorted.
     pub notes: Vec<String>,
     /// The distinct evidence of the findings that named it, sorted.
@@ -315,6 +507,12 @@ pub(crate) enum Noticed<'r> {
     },
     /// A `deduct all` clause found several times.
     AllFoundTimes { clause: ClausePath<'r>, times: u64 },
+    /// A level of a level table without a unit found several times.
+    LevelFoundTimes {
+        clause: ClausePath<'r>,
+        level: usize,
+        times: u64,
+    },
     /// A missing external score that was assumed.
     Assumed {
         item: &'r str,
@@ -352,6 +550,16 @@ impl Noticed<'_> {
                 at: clause.to_string(),
                 message: format!(
                     "clause `{clause}` deducts everything once but was found {times} times"
+                ),
+            },
+            Noticed::LevelFoundTimes {
+                clause,
+                level,
+                times,
+            } => Warning {
+                at: clause.to_string(),
+                message: format!(
+                    "level {level} of clause `{clause}` deducts once but was found {times} times; it deducts once"
                 ),
             },
             Noticed::Assumed {
@@ -615,7 +823,63 @@ pub(crate) fn how_scored(report: &Report<'_>, minus: &str) -> String {
     } else {
         let _ = write!(how, "; penalties {minus}{}", plain(report.penalized));
     }
+    if let Some(bonused) = report.bonused {
+        let _ = write!(how, "; bonuses +{}", plain(bonused));
+    }
+    if report.ceiling_applied == Some(true) {
+        if let Some(unscaled) = report.unscaled {
+            let _ = write!(how, "; cut to the ceiling {}", plain(unscaled));
+        } else {
+            let _ = write!(how, "; cut to the ceiling {}", readable(report.score_exact));
+        }
+    }
+    if let (Some(scale), Some(unscaled)) = (report.scale, report.unscaled) {
+        let _ = write!(
+            how,
+            "; {} in rubric points, × {} / {}",
+            readable(unscaled),
+            plain(scale),
+            plain(report.total)
+        );
+    }
+    if let Some(before) = report.score_before_veto {
+        if report.vetoes.iter().any(|v| v.score_zero == Some(true)) {
+            let _ = write!(how, "; a veto sets the score to 0 (before it: {before})");
+        }
+    }
     how
+}
+
+/// What the score is out of, for people: `of 30`, `of 100` on a scaled
+/// rubric, or `points` in a points rubric.
+pub(crate) fn out_of(report: &Report<'_>) -> String {
+    if report.scoring.is_some() {
+        return "points".to_owned();
+    }
+    format!("of {}", plain(report.scale.unwrap_or(report.total)))
+}
+
+/// A deduction that an exclusive group removed (`excluded_by` names the clause that kept its own).
+pub(crate) fn excluded<'r>(d: &DeductionReport<'r>) -> Option<ClausePath<'r>> {
+    d.excluded_by.flatten()
+}
+
+/// The levels a level-table deduction found, for people: `level 1 (一般) × 2`.
+pub(crate) fn levels_found(d: &DeductionReport<'_>) -> Option<String> {
+    use std::fmt::Write;
+    let levels = d.level.as_ref()?;
+    let parts: Vec<String> = levels
+        .iter()
+        .map(|l| {
+            let mut text = format!("level {}", l.level);
+            if let Some(label) = l.label {
+                let _ = write!(text, " ({label})");
+            }
+            let _ = write!(text, " × {}", l.count);
+            text
+        })
+        .collect();
+    Some(parts.join(", "))
 }
 
 /// A decimal without trailing zeros, `-0` as `0`.
@@ -655,7 +919,7 @@ pub(crate) fn counted(d: &DeductionReport<'_>) -> Option<String> {
 pub(crate) fn checked_without_deduction(report: &Report<'_>) -> Vec<String> {
     report
         .deductions()
-        .filter(|d| d.deduction.amount.is_zero())
+        .filter(|d| d.deduction.amount.is_zero() && excluded(d.deduction).is_none())
         .map(|d| format!("{}/{}", d.item, d.deduction.clause))
         .collect()
 }
@@ -681,6 +945,16 @@ fn normalized_opt<S: Serializer>(
 ) -> Result<S::Ok, S::Error> {
     match value {
         Some(v) => serializer.collect_str(&v.normalize()),
+        None => serializer.serialize_none(),
+    }
+}
+
+fn as_written_opt<S: Serializer>(
+    value: &Option<Decimal>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(v) => serializer.collect_str(v),
         None => serializer.serialize_none(),
     }
 }

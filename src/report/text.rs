@@ -9,8 +9,8 @@
 
 use super::width::{display_width, pad, pad_left, truncate, wrap};
 use super::{
-    checked_without_deduction, counted, how_scored, joined_paths, plain, readable, DeductionReport,
-    Report, Status,
+    checked_without_deduction, counted, excluded, how_scored, joined_paths, levels_found, out_of,
+    plain, readable, DeductionReport, Report, Status,
 };
 use std::fmt::Write;
 
@@ -197,8 +197,12 @@ pub(super) fn render(report: &Report) -> String {
     let mut out = String::new();
     header(report, &mut out);
     items(report, &mut out);
+    sections(report, &mut out);
     penalties(report, &mut out);
+    bonuses(report, &mut out);
     vetoes(report, &mut out);
+    flags(report, &mut out);
+    facts(report, &mut out);
     owners(report, &mut out);
     entities(report, &mut out);
     if !report.warnings.is_empty() {
@@ -227,7 +231,7 @@ fn header(report: &Report, out: &mut String) {
         None => paragraph(out, report.rubric.title, 0),
     }
     out.push('\n');
-    let mut score = format!("score    {} of {}", report.score, plain(report.total));
+    let mut score = format!("score    {} {}", report.score, out_of(report));
     // The exact value only says something when rounding changed the score.
     if report.score_exact != report.score {
         let _ = write!(score, " (exact {})", readable(report.score_exact));
@@ -262,7 +266,11 @@ fn items(report: &Report, out: &mut String) {
             left("title", usize::MAX),
             right("weight"),
             right("score"),
-            right("deducted"),
+            right(if report.scoring.is_some() {
+                "points"
+            } else {
+                "deducted"
+            }),
             left("", 24),
         ],
         Some(1),
@@ -275,13 +283,30 @@ fn items(report: &Report, out: &mut String) {
             ),
             Status::NotApplicable => ("-".to_owned(), "not applicable"),
         };
+        let mut mark = mark.to_owned();
+        if item.exhausted == Some(true) {
+            mark = if mark.is_empty() {
+                "exhausted".to_owned()
+            } else {
+                format!("{mark}, exhausted")
+            };
+        }
+        if let Some(extra) = item.extra.as_ref().filter(|e| !e.amount.is_zero()) {
+            let _ = write!(
+                mark,
+                "{}extra -{} ({})",
+                if mark.is_empty() { "" } else { ", " },
+                plain(extra.amount),
+                joined_paths(&extra.clauses)
+            );
+        }
         table.row(vec![
             item.id.to_owned(),
             item.title.to_owned(),
-            plain(item.weight),
+            item.shown_weight.map(plain).unwrap_or_else(|| "-".into()),
             score,
-            plain(item.deducted),
-            mark.to_owned(),
+            plain(item.points.unwrap_or(item.deducted)),
+            mark,
         ]);
         if let Some(reason) = &item.reason {
             table.note(format!("reason: {reason}"));
@@ -292,7 +317,11 @@ fn items(report: &Report, out: &mut String) {
         if !item.evidence.is_empty() {
             table.note(format!("evidence: {}", item.evidence.join("; ")));
         }
-        for d in item.deductions.iter().filter(|d| !d.amount.is_zero()) {
+        for d in item
+            .deductions
+            .iter()
+            .filter(|d| !d.amount.is_zero() || excluded(d).is_some())
+        {
             deduction(&mut table, d, 2);
         }
         for e in &item.externals {
@@ -337,11 +366,29 @@ fn deduction(table: &mut Table, d: &DeductionReport, blank: usize) {
     if let Some(v) = d.value {
         detail = format!("value {}", plain(v));
     }
+    if let Some(t) = d.target {
+        let _ = write!(detail, ", target {}", plain(t));
+    }
+    if let Some(steps) = d.steps {
+        let _ = write!(detail, ", {} steps", readable(steps));
+    }
     let mut cells = vec![format!("  {}", d.clause), d.text.to_owned()];
     cells.extend((0..blank).map(|_| String::new()));
-    cells.push(format!("-{}", plain(d.amount)));
+    match excluded(d) {
+        Some(_) => cells.push("0".to_owned()),
+        None => cells.push(format!("-{}", plain(d.amount))),
+    }
     cells.push(detail);
     table.row(cells);
+    if let Some(by) = excluded(d) {
+        table.note(format!(
+            "excluded by {by} (not deducted twice); would deduct {}",
+            plain(d.raw)
+        ));
+    }
+    if let Some(levels) = levels_found(d) {
+        table.note(levels);
+    }
     if d.capped {
         table.note(format!(
             "clause cap: {} cut to {}",
@@ -400,6 +447,142 @@ fn penalties(report: &Report, out: &mut String) {
     table.render(out);
 }
 
+fn sections(report: &Report, out: &mut String) {
+    let Some(sections) = report.sections.as_ref().filter(|s| !s.is_empty()) else {
+        return;
+    };
+    out.push_str("\nsections (小计)\n");
+    let mut table = Table::new(
+        vec![
+            left("section", 14),
+            left("title", usize::MAX),
+            right("weight"),
+            right("score"),
+            right("extra"),
+            left("", 24),
+        ],
+        Some(1),
+    );
+    for s in sections {
+        let mark = match (s.status, s.floored) {
+            (Status::NotApplicable, _) => "not applicable",
+            (_, true) => "floored at 0",
+            _ => "",
+        };
+        let mut mark = mark.to_owned();
+        if let Some(parent) = s.parent {
+            let _ = write!(
+                mark,
+                "{}in {parent}",
+                if mark.is_empty() { "" } else { ", " }
+            );
+        }
+        table.row(vec![
+            s.id.to_owned(),
+            s.title.to_owned(),
+            plain(s.weight),
+            s.score.map(plain).unwrap_or_else(|| "-".into()),
+            if s.extra.is_zero() {
+                String::new()
+            } else {
+                format!("-{}", plain(s.extra))
+            },
+            mark,
+        ]);
+    }
+    table.render(out);
+}
+
+fn bonuses(report: &Report, out: &mut String) {
+    let Some(bonuses) = report.bonuses.as_ref().filter(|b| !b.is_empty()) else {
+        return;
+    };
+    out.push_str("\nbonuses (加分项)\n");
+    let mut table = Table::new(
+        vec![
+            left("bonus", 14),
+            left("title", usize::MAX),
+            right("cap"),
+            right("added"),
+            left("", 24),
+        ],
+        Some(1),
+    );
+    for b in bonuses {
+        table.row(vec![
+            b.id.to_owned(),
+            b.title.to_owned(),
+            b.cap.map(plain).unwrap_or_else(|| "-".into()),
+            plain(b.added),
+            if b.capped { "capped" } else { "" }.to_owned(),
+        ]);
+        if b.capped {
+            table.note(format!(
+                "bonus cap: {} cut to {}",
+                plain(b.raw),
+                plain(b.added)
+            ));
+        }
+        for d in b.additions.iter().filter(|d| !d.amount.is_zero()) {
+            let mut cells = vec![format!("  {}", d.clause), d.text.to_owned(), String::new()];
+            cells.push(format!("+{}", plain(d.amount)));
+            cells.push(counted(d).or_else(|| levels_found(d)).unwrap_or_default());
+            table.row(cells);
+            if let Some(note) = &d.note {
+                table.note(format!("note: {note}"));
+            }
+        }
+    }
+    table.render(out);
+}
+
+fn flags(report: &Report, out: &mut String) {
+    let Some(flags) = report.flags.as_ref().filter(|f| !f.is_empty()) else {
+        return;
+    };
+    out.push_str("\nflags raised\n");
+    let mut table = Table::new(
+        vec![
+            left("flag", 16),
+            left("because", 40),
+            left("text", usize::MAX),
+        ],
+        None,
+    );
+    for f in flags {
+        table.row(vec![f.id.to_owned(), f.parts.join(", "), f.text.to_owned()]);
+    }
+    table.render(out);
+}
+
+fn facts(report: &Report, out: &mut String) {
+    let Some(facts) = report.facts.as_ref().filter(|f| !f.is_empty()) else {
+        return;
+    };
+    out.push_str("\nfacts\n");
+    let mut table = Table::new(
+        vec![
+            left("fact", 16),
+            right("value"),
+            left("", 10),
+            left("text", usize::MAX),
+        ],
+        None,
+    );
+    for f in facts {
+        table.row(vec![
+            f.id.to_owned(),
+            f.value.map(plain).unwrap_or_else(|| "-".into()),
+            if f.defaulted { "default" } else { "" }.to_owned(),
+            f.text.to_owned(),
+        ]);
+        if let Some(note) = &f.note {
+            table.note(format!("note: {note}"));
+        }
+    }
+    table.render(out);
+}
+
 fn vetoes(report: &Report, out: &mut String) {
     if report.vetoes.is_empty() {
         return;
@@ -415,13 +598,21 @@ fn vetoes(report: &Report, out: &mut String) {
         None,
     );
     for v in &report.vetoes {
-        let mut by: Vec<String> = v.clauses.iter().map(ToString::to_string).collect();
+        let mut by: Vec<String> = match &v.parts {
+            Some(parts) => parts.clone(),
+            None => v.clauses.iter().map(ToString::to_string).collect(),
+        };
         if v.by_finding {
             by.insert(0, "finding".to_owned());
         }
+        let at_most = match (v.at_most_label, v.score_zero) {
+            (Some(label), Some(true)) => format!("{label}, score 0"),
+            (Some(label), _) => label.to_owned(),
+            (None, _) => "score 0".to_owned(),
+        };
         table.row(vec![
             v.id.to_owned(),
-            v.at_most_label.to_owned(),
+            at_most,
             by.join(", "),
             v.text.to_owned(),
         ]);
