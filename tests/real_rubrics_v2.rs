@@ -809,3 +809,206 @@ fn the_exported_models_say_what_the_sources_say() {
     assert_eq!(zunyi["vetoes"].as_array().map(Vec::len), Some(2));
     assert_eq!(zunyi["flags"].as_array().map(Vec::len), Some(1));
 }
+
+// --- The sample inspections ---------------------------------------------------
+
+const CANGCHU_FINDINGS: &str = include_str!("../examples/cangchu-logistics-findings.json");
+const CANYIN_FINDINGS: &str = include_str!("../examples/canyin-inspection-findings.json");
+const ZUNYI_FINDINGS: &str = include_str!("../examples/zunyi-2010-findings.json");
+
+/// The report of `findings` on the rubric: (JSON, text, Markdown).
+fn report(path: &str, source: &str, findings: &str) -> (String, String, String) {
+    let rubric = compiled(path, source);
+    let report = rubric
+        .evaluate_json(findings, &rubric::eval::Options::new())
+        .unwrap_or_else(|e| panic!("the findings do not fit {path}:\n{e}"));
+    (report.to_json(), report.to_text(), report.to_markdown())
+}
+
+/// Compares `actual` with the expectation file, writing it when it is missing
+/// or when `BLESS=1` is set.
+fn golden(dir: &str, name: &str, actual: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(dir)
+        .join(name);
+    let bless = std::env::var_os("BLESS").is_some_and(|v| v == "1");
+    if bless || !path.exists() {
+        std::fs::write(&path, actual)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    assert!(
+        expected == actual,
+        "{} differs from the report (rerun with BLESS=1 if the change is intended)",
+        path.display()
+    );
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("the report is not JSON: {e}"))
+}
+
+/// The entry of a report list whose `key` is `value`.
+fn find<'v>(list: &'v serde_json::Value, key: &str, value: &str) -> &'v serde_json::Value {
+    list.as_array()
+        .and_then(|l| l.iter().find(|e| e[key] == value))
+        .unwrap_or_else(|| panic!("no `{key}` = {value} in {list}"))
+}
+
+#[test]
+fn cangchu_sample_evaluates_to_the_golden_report_and_the_figures_by_hand() {
+    let (report_json, text, markdown) = report("cangchu", CANGCHU, CANGCHU_FINDINGS);
+    golden("real-cangchu-logistics", "report.json", &report_json);
+    golden("real-cangchu-logistics", "report.txt", &text);
+    golden("real-cangchu-logistics", "report.md", &markdown);
+    let r = json(&report_json);
+    // By hand. 类目 2 (weight 20): 2.1.1 loses its 4 (每处扣1分 × 4 处) and is exhausted
+    // (扣满4分) → extra 10; 2.2.2 不得分 (3) with 追加扣除10分; 2.2.3 loses 2 (2 人). Its items
+    // keep 0 + 3 + 3 + 4 + 0 + 1 = 11, less 20 of extras: floored at 0.
+    let two = find(&r["sections"], "id", "2");
+    assert_eq!(
+        (&two["score"], &two["extra"], &two["floored"]),
+        (&"0".into(), &"20".into(), &true.into())
+    );
+    // 类目 1 loses 1 (1.2.2/c), 类目 5 loses 4 × 2 + 2 × 1 = 10 (5.4.1, not exhausted),
+    // 类目 10 loses 2 (有一处…扣1分, 2 处); 6.2.5 and 6.2.6 (3 each) are 空项.
+    // raw = 1000 − 20 − 1 − 10 − 2 − 6 = 961 of Wa = 994.
+    assert_eq!(r["raw"], "961");
+    assert_eq!(r["applicable_weight"], "994");
+    // 评审评分 = 961 ÷ (1000 − 6) × 100 = 96.680…, to one decimal 96.7.
+    let exact: f64 = r["score_exact"]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0.0);
+    assert!((exact - 961.0 / 994.0 * 100.0).abs() < 1e-9, "{exact}");
+    assert_eq!(r["score"], "96.7");
+    // 96.7 earns 一级; one accident with two light injuries (minor2 = 1) allows at most 二级.
+    assert_eq!(r["grade"]["by_score"], "level1");
+    assert_eq!(r["grade"]["id"], "level2");
+    let item = find(&r["items"], "id", "2.1.1");
+    assert_eq!(
+        (&item["exhausted"], &item["extra"]["amount"]),
+        (&true.into(), &"10".into())
+    );
+    let item = find(&r["items"], "id", "5.4.1");
+    assert_eq!(
+        (&item["score"], &item["exhausted"]),
+        (&"5".into(), &false.into())
+    );
+    let item = find(&r["items"], "id", "6.2.6");
+    assert_eq!(item["status"], "not_applicable");
+}
+
+#[test]
+fn canyin_sample_evaluates_to_the_golden_report_and_the_figures_by_hand() {
+    let (report_json, text, markdown) = report("canyin", CANYIN, CANYIN_FINDINGS);
+    golden("real-canyin-inspection", "report.json", &report_json);
+    golden("real-canyin-inspection", "report.txt", &text);
+    golden("real-canyin-inspection", "report.md", &markdown);
+    let r = json(&report_json);
+    // By hand: one 重点项 (4.2, 100) and two 一般项 (5.1, 7.4, 1 each) answered 否: 102,
+    // at most one 重点项 and a 一般项合格率 of 80% ≥ 70%: 基本符合, 书面限期整改.
+    assert_eq!(r["score"], "102");
+    assert_eq!(r["grade"]["id"], "basic");
+    let flags: Vec<&str> = r["flags"]
+        .as_array()
+        .map(|f| f.iter().filter_map(|f| f["id"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(flags, ["rectify", "recheck"]);
+}
+
+#[test]
+fn canyin_results_follow_the_forms_rule() {
+    let rubric = compiled("canyin", CANYIN);
+    let result = |findings: &str| {
+        let report = rubric
+            .evaluate_json(findings, &rubric::eval::Options::new())
+            .unwrap_or_else(|e| panic!("{findings}: {e}"));
+        let r = json(&report.to_json());
+        let flags: Vec<String> = r["flags"]
+            .as_array()
+            .map(|f| {
+                f.iter()
+                    .filter_map(|f| f["id"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        (
+            r["score"].as_str().unwrap_or("").to_owned(),
+            r["grade"]["id"].as_str().unwrap_or("").to_owned(),
+            flags,
+        )
+    };
+    // Nothing found: 符合, 通过.
+    assert_eq!(
+        result(r#"{"subject": "甲", "findings": [{"fact": "rate", "value": 1}]}"#),
+        ("0".into(), "conform".into(), vec!["pass".to_owned()])
+    );
+    // Two 重点项: 不符合, whatever the 一般项合格率.
+    assert_eq!(
+        result(
+            r#"{"subject": "乙", "findings": [{"item": "3.1", "clause": "no"}, {"item": "9.3", "clause": "no"}, {"fact": "rate", "value": 1}]}"#
+        ),
+        (
+            "200".into(),
+            "nonconform".into(),
+            vec!["stop".to_owned(), "recheck".to_owned()]
+        )
+    );
+    // One 一般项, but a 一般项合格率 of 60% < 70%: 不符合 by the veto.
+    assert_eq!(
+        result(
+            r#"{"subject": "丙", "findings": [{"item": "2.3", "clause": "no"}, {"fact": "rate", "value": 0.6}]}"#
+        ),
+        (
+            "1".into(),
+            "nonconform".into(),
+            vec!["stop".to_owned(), "recheck".to_owned()]
+        )
+    );
+}
+
+#[test]
+fn zunyi_sample_evaluates_to_the_golden_report_and_the_figures_by_hand() {
+    let (report_json, text, markdown) = report("zunyi", ZUNYI, ZUNYI_FINDINGS);
+    golden("real-zunyi-2010", "report.json", &report_json);
+    golden("real-zunyi-2010", "report.txt", &text);
+    golden("real-zunyi-2010", "report.md", &markdown);
+    let r = json(&report_json);
+    // By hand: the table scores 88.5; 扣分 3 × 0.5 (較大事故) + 1 (3 against a target of 2)
+    // + 2 (通報批評) = 4.5; 加分 1 項 省級 (3) + 2 項 市級 (1 each) = 5; 88.5 − 4.5 + 5 = 89.
+    assert_eq!(r["score"], "89.00");
+    let penalties: Vec<&str> = r["penalties"]
+        .as_array()
+        .map(|p| p.iter().filter_map(|p| p["deducted"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(penalties, ["2.5", "2", "0"]);
+    assert_eq!(find(&r["bonuses"], "id", "6")["added"], "5");
+    // 89 is 達標; a 重大以上事故 (major = 1) is 一票否決: 不達標.
+    assert_eq!(r["grade"]["by_score"], "pass");
+    assert_eq!(r["grade"]["id"], "fail");
+}
+
+#[test]
+fn the_renderings_do_not_depend_on_the_order_of_findings() {
+    for (path, source, findings) in [
+        ("cangchu", CANGCHU, CANGCHU_FINDINGS),
+        ("canyin", CANYIN, CANYIN_FINDINGS),
+        ("zunyi", ZUNYI, ZUNYI_FINDINGS),
+    ] {
+        let rubric = compiled(path, source);
+        let mut reversed = rubric::eval::Findings::from_json(findings)
+            .unwrap_or_else(|e| panic!("{path}: the sample findings do not read:\n{e}"));
+        reversed.findings.reverse();
+        let reversed = rubric
+            .evaluate(&reversed, &rubric::eval::Options::new())
+            .unwrap_or_else(|e| panic!("{path}: the reversed findings do not fit:\n{e}"));
+        let (json, text, markdown) = report(path, source, findings);
+        assert_eq!(reversed.to_json(), json, "{path}");
+        assert_eq!(reversed.to_text(), text, "{path}");
+        assert_eq!(reversed.to_markdown(), markdown, "{path}");
+    }
+}
