@@ -1012,3 +1012,27 @@ fn the_renderings_do_not_depend_on_the_order_of_findings() {
         assert_eq!(reversed.to_markdown(), markdown, "{path}");
     }
 }
+
+#[test]
+fn the_readme_and_the_architecture_name_every_bundled_rubric() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |name: &str| {
+        std::fs::read_to_string(root.join(name))
+            .unwrap_or_else(|e| panic!("cannot read {name}: {e}"))
+    };
+    let (readme, architecture) = (read("README.md"), read("ARCHITECTURE.md"));
+    for &(path, _) in ALL {
+        assert!(
+            readme.contains(&format!("`{path}`")),
+            "README.md does not list {path}"
+        );
+        assert!(
+            architecture.contains(&format!("`{path}`")),
+            "ARCHITECTURE.md does not list {path}"
+        );
+        let findings = path
+            .replace("rubrics/", "examples/")
+            .replace(".rubric", "-findings.json");
+        assert!(root.join(&findings).is_file(), "{findings} is missing");
+    }
+}
