@@ -1036,3 +1036,27 @@ fn the_readme_and_the_architecture_name_every_bundled_rubric() {
         assert!(root.join(&findings).is_file(), "{findings} is missing");
     }
 }
+
+#[test]
+fn each_header_names_its_source_file_and_that_file_names_its_address() {
+    for (rubric, dir) in [
+        (CANGCHU, "real-cangchu-logistics"),
+        (CANYIN, "real-canyin-inspection"),
+        (ZUNYI, "real-zunyi-2010"),
+    ] {
+        let named = format!("tests/data/{dir}/source.txt");
+        assert!(rubric.contains(&named), "the header does not name {named}");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(&named);
+        let source =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {named}: {e}"));
+        let address = source
+            .lines()
+            .take(3)
+            .find_map(|l| l.split_whitespace().find(|w| w.starts_with("http")))
+            .unwrap_or_else(|| panic!("{named} does not start with its address"));
+        assert!(
+            rubric.contains(address),
+            "the header does not give {address}"
+        );
+    }
+}
