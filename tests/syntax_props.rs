@@ -821,3 +821,178 @@ fn a_ten_megabyte_rubric_parses_and_lowers() {
     assert_eq!(rubric.items().len(), items);
     assert_eq!(rubric.sections().len(), section);
 }
+
+// --- Version 2 forms ---------------------------------------------------------
+
+/// A number as text: whole or with one or two decimals, never zero.
+fn v2_number() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (1u32..20).prop_map(|n| n.to_string()),
+        (1u32..200).prop_map(|n| format!("{}.{}", n / 10, n % 10)),
+    ]
+}
+
+/// One clause after its id and text, in a deductions rubric item, for `verb`.
+fn v2_clause_body(verb: &'static str) -> impl Strategy<Value = String> {
+    let endings = (
+        prop::option::of(v2_number()),
+        prop::collection::vec(
+            prop::sample::select(vec!["hazard", "paper", "critical"]),
+            0..3,
+        ),
+        prop::option::of(prop::sample::select(vec!["县应急局", "县消防救援大队"])),
+        0usize..6,
+    )
+        .prop_map(move |(extra, tags, owner, order)| {
+            let mut parts: Vec<String> = Vec::new();
+            if let Some(x) = extra.filter(|_| verb == "deduct") {
+                parts.push(format!("extra {x}"));
+            }
+            if !tags.is_empty() {
+                let mut tags = tags;
+                tags.dedup();
+                parts.push(format!("tagged {}", tags.join(", ")));
+            }
+            if let Some(o) = owner {
+                parts.push(format!("owner \"{o}\""));
+            }
+            // Endings in any order: rotate them.
+            let n = parts.len().max(1);
+            parts.rotate_left(order % n);
+            parts.join(" ")
+        });
+    let shape = prop_oneof![
+        v2_number().prop_map(|a| a),
+        (v2_number(), prop::sample::select(vec!["occurrence", "u"]))
+            .prop_map(|(a, u)| format!("{a} per {u}")),
+        (v2_number(), v2_number()).prop_map(|(a, c)| format!("{a} capped at {c}")),
+        (
+            v2_number(),
+            1u32..5,
+            1u32..100,
+            prop::sample::select(vec!["", "full ", "started "])
+        )
+            .prop_map(|(a, step, p, steps)| format!("{a} per {steps}{step}% below {p}%")),
+        (v2_number(), 1u32..5).prop_map(|(a, step)| format!("{a} per {step} above target")),
+        (prop::collection::vec(v2_number(), 2..4), any::<bool>()).prop_map(
+            |(amounts, per)| format!(
+                "{} by level{}",
+                amounts.join(", "),
+                if per { " per occurrence" } else { "" }
+            )
+        ),
+        (v2_number(), v2_number(), 1u32..40, any::<bool>()).prop_map(|(a, b, p, above)| {
+            if above {
+                format!("{a} when above {}%, {b} when above {}%", p + 50, p)
+            } else {
+                format!("{a} when below {p}%, {b} when below {}%", p + 50)
+            }
+        }),
+        (1u32..5, 6u32..15, any::<bool>()).prop_map(|(a, b, per)| {
+            if per {
+                format!("{a} to {b} per occurrence capped at {}", b * 2)
+            } else {
+                format!("{a} to {b}")
+            }
+        }),
+        v2_number().prop_map(|m| format!("up to {m}")),
+    ];
+    (shape, endings).prop_map(move |(shape, endings)| {
+        if endings.is_empty() {
+            format!("{verb} {shape}")
+        } else {
+            format!("{verb} {shape} {endings}")
+        }
+    })
+}
+
+/// A version 2 rubric as text: nested weighted sections, every clause
+/// shape and ending, a bonus, facts, vetoes with conditions, flags and an
+/// exclusive group.
+fn v2_rubric() -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec(prop::collection::vec(v2_clause_body("deduct"), 1..4), 1..5),
+        prop::collection::vec(v2_clause_body("add"), 0..3),
+        1usize..4,
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(items, bonus, depth, all, score_zero)| {
+            let mut out = String::from("rubric \"版本2\" {\n  scale 100\n  unit u \"处\"\n  levels \"一般\", \"较大\", \"重大\"\n  fact deaths \"死亡人数\" default 0\n  grade a \"一级\" at least 90\n  grade b \"不达标\"\n");
+            let weight = items.len() * 10;
+            for d in 0..depth {
+                let w = if d == 0 { format!(" weight {weight}") } else { String::new() };
+                let _ = writeln!(out, "{}section s{d} \"第{d}层\"{w} {{", "  ".repeat(d + 1));
+            }
+            for (i, clauses) in items.iter().enumerate() {
+                let _ = writeln!(out, "item {i} \"条目{i}\" weight 10 {{\n  owner \"县应急局\"");
+                for (c, body) in clauses.iter().enumerate() {
+                    let _ = writeln!(out, "  clause c{c} \"情形{c}\" {body}");
+                }
+                if i == 0 {
+                    out.push_str("  clause x \"扣满的\" extra 5 when exhausted\n");
+                }
+                out.push_str("}\n");
+            }
+            for _ in 0..depth {
+                out.push_str("}\n");
+            }
+            if !bonus.is_empty() {
+                out.push_str("bonus 99 \"加分项\" capped at 5 {\n");
+                for (c, body) in bonus.iter().enumerate() {
+                    let _ = writeln!(out, "  clause b{c} \"加分{c}\" {body}");
+                }
+                out.push_str("}\n");
+            }
+            if items.len() > 1 {
+                out.push_str("exclusive \"不重复扣分\" 0/c0, 1/c0\n");
+            }
+            let all = if all { "all " } else { "" };
+            let outcome = if score_zero { "score 0, at most b" } else { "at most b" };
+            let _ = writeln!(out, "veto v \"否决\" {outcome} when {all}deaths >= 1, 0/c0");
+            out.push_str("flag f \"提示\" when score < 60, 0/x\n}\n");
+            out
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn formatting_a_version_2_rubric_keeps_its_model(source in v2_rubric(), seeds in prop::collection::vec(any::<u8>(), 1..16)) {
+        let parsed = rubric::syntax::parse(&source);
+        prop_assert!(parsed.diagnostics.is_empty(), "{:?}\n{source}", parsed.diagnostics);
+        let (before, diagnostics) = rubric::model::lower(&parsed.file);
+        prop_assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        prop_assert!(!before.is_v1());
+        let formatted = rubric::fmt::format(&source).map_err(|e| TestCaseError::fail(format!("{:?}\n{source}", e.0)))?;
+        let (after, _) = rubric::model::lower(&rubric::syntax::parse(&formatted).file);
+        prop_assert!(before.same_ignoring_spans(&after));
+        prop_assert_eq!(before.span_free_text(), after.span_free_text());
+        prop_assert_eq!(rubric::fmt::format(&formatted).map_err(|e| TestCaseError::fail(format!("{:?}", e.0)))?, formatted.clone());
+        // With comments everywhere: still idempotent, every comment kept.
+        let commented = with_comments(&source, &seeds);
+        let once = rubric::fmt::format(&commented).map_err(|e| TestCaseError::fail(format!("{:?}\n{commented}", e.0)))?;
+        let twice = rubric::fmt::format(&once).map_err(|e| TestCaseError::fail(format!("{:?}\n{once}", e.0)))?;
+        prop_assert_eq!(&twice, &once);
+        let comments = |s: &str| s.matches("# own line").count() + s.matches("# trailing").count();
+        prop_assert_eq!(comments(&once), comments(&commented));
+        // The JSON export reads back to itself.
+        let json = rubric::export::to_json(&before);
+        let back = rubric::export::from_json(&json).map_err(TestCaseError::fail)?;
+        prop_assert_eq!(rubric::export::to_json(&back), json);
+    }
+
+    #[test]
+    fn version_2_token_soups_never_panic(words in prop::collection::vec(prop::sample::select(vec![
+        "scoring", "points", "scale", "ceiling", "levels", "fact", "default", "bonus", "add",
+        "flag", "exclusive", "extra", "exhausted", "tagged", "by", "level", "full", "started",
+        "target", "score", "0", "all", ">=", ">", "<=", "<", "=", ",", "/", "{", "}", "1", "2%",
+        "when", "below", "above", "to", "per", "occurrence", "section", "weight", "item",
+        "clause", "deduct", "\"t\"", "a", "\n",
+    ]), 0..80)) {
+        let soup = words.join(" ");
+        never_panics(&format!("rubric \"t\" {{\n{soup}\n}}"));
+        never_panics(&format!("rubric \"t\" {{ item 1 \"i\" weight 1 {{\n clause a \"a\" {soup}\n}} }}"));
+    }
+}

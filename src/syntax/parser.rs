@@ -817,7 +817,20 @@ fn condition_part(i: Tokens<'_>) -> PResult<'_, CondPart> {
     let (i, left) = name("an item id")(i)?;
     if let Some(t) = i.peek() {
         if let TokenKind::Op(op) = t.kind {
-            let (i, value) = cut(number).parse(i.advance())?;
+            let after = i.advance();
+            if let Some(next) = after.peek().filter(|n| matches!(n.kind, TokenKind::Op(_))) {
+                let written = format!("{}{}", i.text(t), after.text(next));
+                return Err(Err::Failure(SyntaxError::custom(
+                    after.pos,
+                    Diagnostic::new(
+                        Code::UnexpectedToken,
+                        t.span.to(next.span),
+                        format!("expected a comparison, found `{written}`"),
+                    )
+                    .with_help("compare with `>=`, `>`, `<=`, `<` or `=`"),
+                )));
+            }
+            let (i, value) = cut(number).parse(after)?;
             return Ok((
                 i,
                 CondPart::Compare {
@@ -975,7 +988,17 @@ pub fn parse_file(source: &str, lexed: Lexed) -> (File, Vec<Diagnostic>) {
         header_start: 0,
         braces_balanced,
         closes_too_many,
-        points: false,
+        // `scoring points` may stand anywhere in the rubric: items written
+        // before it need no `weight` either.
+        points: tokens.windows(2).any(|pair| match pair {
+            [a, b] => {
+                a.kind == TokenKind::Ident
+                    && b.kind == TokenKind::Ident
+                    && source.get(a.span.range()) == Some("scoring")
+                    && source.get(b.span.range()) == Some("points")
+            }
+            _ => false,
+        }),
         depth: 0,
     };
     let file = parser.file();
@@ -1439,6 +1462,14 @@ impl<'a> Parser<'a> {
                     let input = self.input();
                     let mut d = self.expected_found(&input, self.pos, &[level.expected()]);
                     d.span = token.span;
+                    // The keywords of version 2 are not in the version 1
+                    // list of the message, but a misspelling of one is still
+                    // worth a hint (`bonsu`).
+                    if d.help.is_none() && token.kind == TokenKind::Ident {
+                        if let Some(word) = guess(text, level.keywords()) {
+                            d = d.with_help(format!("did you mean `{word}`?"));
+                        }
+                    }
                     let guess = d.help.as_ref().and_then(|h| {
                         level
                             .keywords()
@@ -1651,18 +1682,12 @@ impl<'a> Parser<'a> {
             "item" => self.item(start).map(Decl::Item),
             "penalty" => self.penalty(start, "penalty").map(Decl::Penalty),
             "bonus" => self.penalty(start, "bonus").map(Decl::Bonus),
-            _ => {
-                let decl = self.line(
-                    start,
-                    simple_decl(keyword, start),
-                    decl_continuations,
-                    Level::Rubric,
-                );
-                if let Some(Decl::Scoring(Scoring::Points, _, _)) = decl {
-                    self.points = true;
-                }
-                decl
-            }
+            _ => self.line(
+                start,
+                simple_decl(keyword, start),
+                decl_continuations,
+                Level::Rubric,
+            ),
         }
     }
 
