@@ -16,6 +16,8 @@ use crate::span::Span;
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 
+mod v2;
+
 /// Validates a rubric and returns its errors and warnings, sorted by position
 /// (then code), so the same rubric always gives the same list.
 pub fn check(rubric: &Rubric) -> Vec<Diagnostic> {
@@ -974,8 +976,6 @@ fn list_ids<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> String {
     }
     text
 }
-
-mod v2;
 
 #[cfg(test)]
 pub(crate) mod tests;

@@ -112,6 +112,18 @@ codes! {
     NoItems = "E0214", Error;
     /// A `rounding` that cannot be honoured.
     InvalidRounding = "E0215", Error;
+
+    // --- Warnings (W03xx) ---
+    /// A once-deduction larger than its item's weight.
+    DeductionAboveWeight = "W0301", Warning;
+    /// A cap smaller than one deduction.
+    CapBelowDeduction = "W0302", Warning;
+    /// A declared unit that no clause uses.
+    UnusedUnit = "W0303", Warning;
+    /// An item without an owner.
+    MissingOwner = "W0304", Warning;
+
+    // --- Version 2 forms (E0216–E0233, W0305–W0306) ---
     /// A weighted section whose items' weights do not add up to its weight.
     SectionWeightMismatch = "E0216", Error;
     /// Sections nested more than 8 deep.
@@ -148,16 +160,6 @@ codes! {
     GradesNotAscending = "E0232", Error;
     /// An id that the grammar reserves: `all`, `tagged` or `score` as a fact, `full` or `started` as a unit.
     ReservedId = "E0233", Error;
-
-    // --- Warnings (W03xx) ---
-    /// A once-deduction larger than its item's weight.
-    DeductionAboveWeight = "W0301", Warning;
-    /// A cap smaller than one deduction.
-    CapBelowDeduction = "W0302", Warning;
-    /// A declared unit that no clause uses.
-    UnusedUnit = "W0303", Warning;
-    /// An item without an owner.
-    MissingOwner = "W0304", Warning;
     /// A declared fact that no condition uses.
     UnusedFact = "W0305", Warning;
     /// A bonus clause that can add more than the bonus's cap.

@@ -315,7 +315,7 @@ impl<'r> RubricJson<'r> {
                         .enumerate()
                         .map(|(c, clause)| {
                             let form = v2.then(|| rubric.clause_form(place(Owner::Item(index), c)));
-                            ClauseJson::new(rubric, clause, form)
+                            ClauseJson::new(clause, form)
                         })
                         .collect(),
                 })
@@ -338,7 +338,7 @@ impl<'r> RubricJson<'r> {
                         .map(|(c, clause)| {
                             let form =
                                 v2.then(|| rubric.clause_form(place(Owner::Penalty(index), c)));
-                            ClauseJson::new(rubric, clause, form)
+                            ClauseJson::new(clause, form)
                         })
                         .collect(),
                 })
@@ -361,7 +361,7 @@ impl<'r> RubricJson<'r> {
                             .enumerate()
                             .map(|(c, clause)| {
                                 let form = rubric.clause_form(place(Owner::Bonus(index), c));
-                                ClauseJson::new(rubric, clause, Some(form))
+                                ClauseJson::new(clause, Some(form))
                             })
                             .collect(),
                     })
@@ -440,8 +440,7 @@ const ITEM_WEIGHT: &str = "item weight";
 impl<'r> ClauseJson<'r> {
     /// `form` is `None` for a clause of a version 1 rubric: the keys of
     /// spec section 9.4 are then left out.
-    fn new(rubric: &'r Rubric, clause: &'r Clause, form: Option<&'r ClauseForm>) -> ClauseJson<'r> {
-        let _ = rubric;
+    fn new(clause: &'r Clause, form: Option<&'r ClauseForm>) -> ClauseJson<'r> {
         let mut json = ClauseJson {
             id: clause.id.as_str(),
             text: clause.text.as_str(),

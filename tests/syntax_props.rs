@@ -965,6 +965,10 @@ proptest! {
         let (before, diagnostics) = rubric::model::lower(&parsed.file);
         prop_assert!(diagnostics.is_empty(), "{diagnostics:?}");
         prop_assert!(!before.is_v1());
+        // A rubric written by the rules of version 2 draws no error from `check`.
+        let compiled = rubric::compile(&source);
+        let errors: Vec<String> = compiled.diagnostics.0.iter().filter(|d| d.is_error()).map(|d| format!("{} {}", d.code, d.message)).collect();
+        prop_assert!(errors.is_empty(), "{errors:?}\n{source}");
         let formatted = rubric::fmt::format(&source).map_err(|e| TestCaseError::fail(format!("{:?}\n{source}", e.0)))?;
         let (after, _) = rubric::model::lower(&rubric::syntax::parse(&formatted).file);
         prop_assert!(before.same_ignoring_spans(&after));

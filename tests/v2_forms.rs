@@ -1,5 +1,5 @@
 //! The forms of language version 2 through parsing, lowering, checking and
-//! formatting: the rubrics of spec section 9 (`tests/data/export/v2-*.rubric`) compile
+//! formatting: the rubrics of spec section 9 (`tests/data/v2/`, also exported as goldens in `tests/data/export/v2-*`) compile
 //! without errors, lower to the model the spec describes, and format
 //! idempotently to the same model.
 
@@ -11,8 +11,8 @@ use std::path::Path;
 
 fn read(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/export")
-        .join(format!("v2-{name}"));
+        .join("tests/data/v2")
+        .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 

@@ -634,3 +634,18 @@ fn many_items_and_typos_stay_linear() {
         50_000
     );
 }
+
+#[test]
+fn item_weight_in_a_penalty_is_refused_for_version_2_shapes_too() {
+    let source = "rubric \"t\" {\n  item 1 \"i\" weight 4 { owner \"o\" clause a \"x\" deduct 1 }\n  penalty 2 \"p\" {\n    clause a \"x\" deduct 1, 2 by level capped at item weight\n    clause b \"y\" deduct 1 to 3 per occurrence capped at item weight\n  }\n}\n";
+    let codes: Vec<Code> = crate::compile(source)
+        .diagnostics
+        .0
+        .iter()
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(
+        codes,
+        [Code::ItemWeightInPenalty, Code::ItemWeightInPenalty]
+    );
+}

@@ -109,7 +109,23 @@ impl<'r> Checker<'r> {
                 self.shape_values(place, clause, shape);
             }
             if points || matches!(place.owner, Owner::Bonus(_)) {
-                self.item_weight_forms(place, clause, form, points);
+                self.item_weight_forms(clause, form, points);
+            } else if let (Owner::Penalty(p), Some(Limit::ItemWeight(span))) =
+                (place.owner, form.shape.as_ref().and_then(Shape::cap))
+            {
+                let penalty = rubric.penalties().get(p).map_or("", |x| x.id.as_str());
+                self.push(
+                    Diagnostic::new(
+                        Code::ItemWeightInPenalty,
+                        *span,
+                        format!(
+                            "`capped at item weight` in penalty `{penalty}`, which has no weight"
+                        ),
+                    )
+                    .with_help(
+                        "penalties deduct outside the item weights: give an amount (`capped at 5`)",
+                    ),
+                );
             }
         }
         self.bonus_values();
@@ -253,7 +269,8 @@ impl<'r> Checker<'r> {
     fn section_weights(&mut self) {
         let rubric = self.rubric;
         let sections = rubric.sections();
-        let mut sums: Vec<Decimal> = vec![Decimal::ZERO; sections.len()];
+        // `None` once a sum no longer fits a decimal.
+        let mut sums: Vec<Option<Decimal>> = vec![Some(Decimal::ZERO); sections.len()];
         let mut counts: Vec<usize> = vec![0; sections.len()];
         for item in rubric.items() {
             let mut at = item.section;
@@ -262,7 +279,7 @@ impl<'r> Checker<'r> {
             let mut steps = 0;
             while let Some(s) = at {
                 if let (Some(sum), Some(count)) = (sums.get_mut(s), counts.get_mut(s)) {
-                    *sum = sum.saturating_add(item.weight.value);
+                    *sum = sum.and_then(|sum| sum.checked_add(item.weight.value));
                     *count += 1;
                 }
                 steps += 1;
@@ -299,8 +316,21 @@ impl<'r> Checker<'r> {
             self.positive(weight, || {
                 format!("section `{}` has a weight of zero", section.id.as_str())
             });
-            let sum = sums.get(index).copied().unwrap_or_default();
             let count = counts.get(index).copied().unwrap_or_default();
+            let Some(sum) = sums.get(index).copied().flatten() else {
+                self.push(
+                    Diagnostic::new(
+                        Code::SectionWeightMismatch,
+                        weight.span,
+                        format!(
+                            "the weights of the {count} items inside section `{}` add up to more than a decimal can hold (about 7.9 × 10^28)",
+                            section.id.as_str()
+                        ),
+                    )
+                    .with_help("use weights of ordinary size: a section's weight is the sum of its items' weights"),
+                );
+                continue;
+            };
             if sum != weight.value && !weight.value.is_zero() {
                 self.push(
                     Diagnostic::new(
@@ -435,13 +465,7 @@ impl<'r> Checker<'r> {
     }
 
     /// E0226 for `deduct all` and `item weight` in a bonus or a points rubric.
-    fn item_weight_forms(
-        &mut self,
-        place: ClausePlace,
-        clause: &Clause,
-        form: &ClauseForm,
-        points: bool,
-    ) {
+    fn item_weight_forms(&mut self, clause: &Clause, form: &ClauseForm, points: bool) {
         let where_ = if points {
             "a points rubric, whose items have no weight"
         } else {
@@ -472,7 +496,6 @@ impl<'r> Checker<'r> {
         } else if let Some(Limit::ItemWeight(span)) = form.shape.as_ref().and_then(Shape::cap) {
             found.push((*span, "`capped at item weight`"));
         }
-        let _ = place;
         for (span, what) in found {
             self.push(
                 Diagnostic::new(
@@ -492,6 +515,29 @@ impl<'r> Checker<'r> {
         let id = clause.id.as_str();
         if let Some(Limit::Amount(cap)) = shape.cap() {
             self.positive(cap, || format!("clause `{id}` is capped at zero"));
+        }
+        // W0302: a cap below one deduction of the shape.
+        if let Some(cap) = shape.cap() {
+            let clause_weight = match place.owner {
+                Owner::Item(i) => rubric.clause_weight_of(i),
+                _ => Decimal::ZERO,
+            };
+            let limit = cap.resolve(clause_weight);
+            let largest = match shape {
+                Shape::Rate { amount, .. } => Some(amount),
+                Shape::Levels { amounts, .. } => amounts.iter().max_by_key(|a| a.value),
+                Shape::Range {
+                    max,
+                    per_occurrence: Some(_),
+                    ..
+                } => Some(max),
+                _ => None,
+            };
+            if let Some(amount) = largest {
+                if limit < amount.value && !limit.is_zero() {
+                    self.push(super::cap_below_deduction(id, cap.span(), limit, amount));
+                }
+            }
         }
         match shape {
             Shape::Rate {
@@ -696,12 +742,8 @@ impl<'r> Checker<'r> {
                     );
                 }
             }
-            Shape::Exhausted { span } => {
-                if !matches!(place.owner, Owner::Item(_)) {
-                    // E0218 from `clause_extra` says what is wrong.
-                    let _ = span;
-                }
-            }
+            // Its extra is checked by `clause_extra` (E0218 outside an item).
+            Shape::Exhausted { .. } => {}
         }
     }
 
@@ -771,7 +813,7 @@ impl<'r> Checker<'r> {
             return;
         }
         let forms = rubric.forms();
-        let help = "a points rubric counts points upward: it has no total, scale, ceiling, not-applicable rule, item weights, externals, penalties or bonuses";
+        let help = "a points rubric counts points upward: it has no total, scale, ceiling, not-applicable rule, item or section weights, externals, penalties or bonuses";
         let refuse = |checker: &mut Self, span: crate::span::Span, what: String| {
             checker.push(
                 Diagnostic::new(
@@ -793,6 +835,15 @@ impl<'r> Checker<'r> {
         }
         if let Some(span) = forms.not_applicable_span {
             refuse(self, span, "`not-applicable`".into());
+        }
+        for (index, section) in rubric.sections().iter().enumerate() {
+            if let Some(weight) = rubric.section_form(index).weight {
+                refuse(
+                    self,
+                    weight.span,
+                    format!("`weight` on section `{}`", section.id.as_str()),
+                );
+            }
         }
         for (index, item) in rubric.items().iter().enumerate() {
             if rubric.item_weighted(index) {

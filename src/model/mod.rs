@@ -630,6 +630,18 @@ impl Rubric {
             })
             .collect();
         let v1 = forms.is_v1();
+        // A version 1 rubric keeps no side lists: nothing in them is worth
+        // their memory, and readers get the version 1 meaning without them.
+        let forms = if v1 {
+            Forms {
+                scoring_span: forms.scoring_span,
+                not_applicable_span: forms.not_applicable_span,
+                levels_span: forms.levels_span,
+                ..Forms::default()
+            }
+        } else {
+            forms
+        };
         let mut rubric = Rubric {
             title,
             version,

@@ -631,6 +631,28 @@ impl<'a> Lexer<'a> {
 
     fn unexpected(&mut self, c: char) {
         let start = self.pos;
+        // A comparison typed as one mathematical or full-width sign: report
+        // it and read the comparison meant.
+        let comparison = match c {
+            '≥' | '⩾' => Some((crate::model::CompareOp::Ge, ">=")),
+            '≤' | '⩽' => Some((crate::model::CompareOp::Le, "<=")),
+            '＞' => Some((crate::model::CompareOp::Gt, ">")),
+            '＜' => Some((crate::model::CompareOp::Lt, "<")),
+            '＝' => Some((crate::model::CompareOp::Eq, "=")),
+            _ => None,
+        };
+        if let Some((op, ascii)) = comparison {
+            let span = Span::new(start, start + c.len_utf8());
+            self.error(
+                Code::UnexpectedCharacter,
+                span,
+                format!("unexpected character `{c}`"),
+                Some(format!("write the comparison in ASCII: `{ascii}`")),
+            );
+            self.push(TokenKind::Op(op), span);
+            self.pos = span.end;
+            return;
+        }
         if let Some(ascii) = ascii_for(c) {
             let span = Span::new(start, start + c.len_utf8());
             let help = if c == '“' || c == '”' {
