@@ -1018,7 +1018,7 @@ impl<'r> Checker<'r> {
                 }
                 Part::Fact { fact, value, .. } => {
                     self.percentage(value);
-                    match rubric.facts().iter().find(|f| f.id.name == fact.name) {
+                    match rubric.fact(fact.as_str()) {
                         Some(f) => {
                             used_facts.insert(f.id.as_str());
                         }

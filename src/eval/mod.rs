@@ -372,6 +372,28 @@ fn accepts(deduction: &Deduction, field: Field) -> bool {
     }
 }
 
+/// The fields a finding gives, one bit each in the order of [`ALL_FIELDS`].
+fn given_fields(finding: &Finding) -> u8 {
+    u8::from(finding.count.is_some())
+        | u8::from(finding.entities.is_some()) << 1
+        | u8::from(finding.amount.is_some()) << 2
+        | u8::from(finding.value.is_some()) << 3
+        | u8::from(finding.score.is_some()) << 4
+        | u8::from(finding.reason.is_some()) << 5
+        | u8::from(finding.level.is_some()) << 6
+        | u8::from(finding.target.is_some()) << 7
+}
+
+/// The fields a version 1 shape takes, as in [`given_fields`] (see [`accepts`]).
+fn accepted_fields(deduction: &Deduction) -> u8 {
+    match deduction {
+        Deduction::Once { .. } | Deduction::All { .. } => 1,
+        Deduction::Per { .. } => 1 | 1 << 1,
+        Deduction::UpTo { .. } => 1 << 2,
+        Deduction::Threshold { .. } => 1 << 3,
+    }
+}
+
 /// A "did you mean" hint. One-letter ids (clause `a`, `b`) are all one edit
 /// apart, so a hint for them would be a guess; the message lists them instead.
 fn suggest<'c>(wanted: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<String> {
@@ -663,10 +685,14 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             }
             let slot = self.clause_base.get(i).map_or(0, |b| b + c);
             if let Some(clause) = item.clauses.get(c) {
-                let form = rubric.clause_form(crate::model::ClausePlace {
-                    owner: Owner::Item(i),
-                    clause: c,
-                });
+                let form = if self.v2 {
+                    rubric.clause_form(crate::model::ClausePlace {
+                        owner: Owner::Item(i),
+                        clause: c,
+                    })
+                } else {
+                    &v2::V1_FORM
+                };
                 self.clause_finding(
                     index,
                     finding,
@@ -828,10 +854,14 @@ impl<'r, 'f> Evaluation<'r, 'f> {
         // the penalty's own cap stands in for it.
         let limit = penalty.cap.map_or(Decimal::ZERO, |c| c.value);
         if let Some(clause) = penalty.clauses.get(c) {
-            let form = rubric.clause_form(crate::model::ClausePlace {
-                owner: Owner::Penalty(p),
-                clause: c,
-            });
+            let form = if self.v2 {
+                rubric.clause_form(crate::model::ClausePlace {
+                    owner: Owner::Penalty(p),
+                    clause: c,
+                })
+            } else {
+                &v2::V1_FORM
+            };
             self.clause_finding(index, finding, id, clause, form, limit, slot);
         }
     }
@@ -878,7 +908,10 @@ impl<'r, 'f> Evaluation<'r, 'f> {
         }
         let deduction = &clause.deduction;
         let mut fits = true;
-        for field in ALL_FIELDS {
+        // One test of the fields given against those the shape takes; the
+        // fields are named one by one only when one does not fit.
+        let misfit = given_fields(finding) & !accepted_fields(deduction) != 0;
+        for field in ALL_FIELDS.iter().copied().filter(|_| misfit) {
             if field.given(finding) && !accepts(deduction, field) {
                 fits = false;
                 self.error(
@@ -1123,6 +1156,8 @@ impl<'r, 'f> Evaluation<'r, 'f> {
         })
     }
 
+    // Inlined into both report paths: a call would copy the report out.
+    #[inline(always)]
     fn item_report(
         &mut self,
         i: usize,
@@ -1152,9 +1187,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 score: None,
                 deducted: Decimal::ZERO,
                 capped: false,
-                points: None,
-                exhausted: None,
-                extra: None,
+                more: None,
                 owners: item_owners,
                 deductions: Vec::new(),
                 externals: item
@@ -1256,9 +1289,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             score: Some(score),
             deducted,
             capped,
-            points: None,
-            exhausted: None,
-            extra: None,
+            more: None,
             owners: item_owners,
             deductions,
             externals,
@@ -1283,17 +1314,17 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             &[]
         };
         for (c, clause) in clauses.iter().enumerate() {
-            let Some(mut state) = self.clauses.take(base + c) else {
-                continue;
-            };
-            if !state.touched {
-                continue;
-            }
-            let reference = ClausePath {
-                item: owner_id,
-                clause: &clause.id.name,
-            };
             if let Some(shape) = forms.get(c).and_then(|f| f.shape.as_ref()) {
+                let Some(mut state) = self.clauses.take(base + c) else {
+                    continue;
+                };
+                if !state.touched {
+                    continue;
+                }
+                let reference = ClausePath {
+                    item: owner_id,
+                    clause: &clause.id.name,
+                };
                 let mut report = self.shape_deduction(
                     clause,
                     shape,
@@ -1306,6 +1337,16 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 out.push(report);
                 continue;
             }
+            let Some(state) = self.clauses.take(base + c) else {
+                continue;
+            };
+            if !state.touched {
+                continue;
+            }
+            let reference = ClausePath {
+                item: owner_id,
+                clause: &clause.id.name,
+            };
             let mut names = state.names;
             names.sort_unstable();
             let before = names.len();
@@ -1419,10 +1460,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 raw,
                 capped,
                 value,
-                target: None,
-                steps: None,
-                level: None,
-                excluded_by: None,
+                more: None,
                 entities: names.into_iter().map(str::to_owned).collect(),
                 note: joined(state.notes),
                 evidence: distinct(state.evidence),
@@ -1621,6 +1659,7 @@ impl<'r> Owners<'r> {
     /// The item's owners take what it lost (W − score) less what its
     /// clause owners took.
     #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
     fn charge_item(
         &mut self,
         item: &'r str,

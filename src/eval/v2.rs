@@ -16,14 +16,14 @@ use crate::model::{
     Rubric, Scoring, Shape, Steps, Target,
 };
 use crate::report::{
-    BonusReport, ClausePath, DeductionReport, ExtraReport, FactReport, FlagReport, ItemReport,
-    LevelReport, Names, Noticed, PenaltyReport, Report, RubricInfo, SectionReport, Status,
-    VetoReport,
+    BonusReport, ClausePath, DeductionMore, DeductionReport, ExtraReport, FactReport, FlagReport,
+    ItemMore, ItemReport, LevelReport, Names, Noticed, PenaltyReport, Report, RubricInfo,
+    SectionReport, Status, VetoReport,
 };
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// The version 1 meaning of a clause, for clauses without a form of their own.
-static V1_FORM: ClauseForm = ClauseForm::V1;
+pub(super) static V1_FORM: ClauseForm = ClauseForm::V1;
 
 /// The forms of the clauses of an item, penalty or bonus (empty: all version 1).
 pub(super) fn clause_forms(rubric: &Rubric, owner: Owner) -> &[ClauseForm] {
@@ -157,7 +157,7 @@ pub(super) fn band(rubric: &Rubric, score: Decimal) -> Option<usize> {
 /// Whether a clause's own deduction (or points), before exclusion and
 /// caps, is not zero.
 fn found(d: &DeductionReport<'_>) -> bool {
-    match d.excluded_by {
+    match d.excluded_by() {
         Some(Some(_)) => !d.raw.is_zero(),
         _ => !d.amount.is_zero(),
     }
@@ -190,8 +190,7 @@ impl Outcome<'_, '_> {
                     Some(Shape::Exhausted { .. })
                 ) {
                     return item
-                        .extra
-                        .as_ref()
+                        .extra()
                         .is_some_and(|e| e.clauses.iter().any(|p| p.clause == id));
                 }
                 &item.deductions
@@ -909,10 +908,12 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             raw,
             capped,
             value: figures.value,
-            target: figures.target,
-            steps: figures.steps,
-            level: figures.levels,
-            excluded_by: None,
+            more: Some(Box::new(DeductionMore {
+                target: figures.target,
+                steps: figures.steps,
+                level: figures.levels,
+                excluded_by: None,
+            })),
             entities: names.into_iter().map(str::to_owned).collect(),
             note: joined(std::mem::take(&mut state.notes)),
             evidence: distinct(std::mem::take(&mut state.evidence)),
@@ -1007,7 +1008,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
         if by.is_some() {
             report.amount = Decimal::ZERO;
         }
-        report.excluded_by = Some(by);
+        report.more.get_or_insert_with(Default::default).excluded_by = Some(by);
     }
 
     fn checked(&mut self, value: Option<Decimal>) -> Decimal {
@@ -1045,11 +1046,14 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                 let sum = self.checked(not_applicable_weight.checked_add(item.weight.value));
                 not_applicable_weight = sum;
                 if has_extras {
-                    report.exhausted = Some(false);
-                    report.extra = Some(ExtraReport {
-                        amount: Decimal::ZERO,
-                        clauses: Vec::new(),
-                    });
+                    report.more = Some(Box::new(ItemMore {
+                        points: None,
+                        exhausted: Some(false),
+                        extra: Some(ExtraReport {
+                            amount: Decimal::ZERO,
+                            clauses: Vec::new(),
+                        }),
+                    }));
                 }
                 items.push(report);
                 item_extras.push(extra);
@@ -1063,17 +1067,25 @@ impl<'r, 'f> Evaluation<'r, 'f> {
             let ranks = rubric.owner_ranks(Target::Item(i));
             if points {
                 report.score = Some(d);
-                report.points = Some(d);
+                report.more = Some(Box::new(ItemMore {
+                    points: Some(d),
+                    ..ItemMore::default()
+                }));
                 report.deducted = Decimal::ZERO;
                 report.capped = false;
-                owners.charge_item(
+                // As `charge_item` does, with the points for what was lost.
+                let by_clauses = owners.charge_clauses(
                     item.id.as_str(),
-                    Names::new(&item.owners),
                     &item.clauses,
                     ranks,
                     &report.deductions,
                     d,
-                    d,
+                );
+                owners.charge_each(
+                    Names::new(&item.owners),
+                    ranks.map_or(&[][..], |r| r.owners.as_slice()),
+                    item.id.as_str(),
+                    d.saturating_sub(by_clauses),
                 );
             } else {
                 let total = self.checked(applicable_weight.checked_add(item.weight.value));
@@ -1091,7 +1103,7 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                             _ => report.deductions.iter().any(|d| {
                                 d.clause == clause.id.name
                                     && !d.raw.is_zero()
-                                    && !matches!(d.excluded_by, Some(Some(_)))
+                                    && !matches!(d.excluded_by(), Some(Some(_)))
                             }),
                         };
                         if applies {
@@ -1108,11 +1120,14 @@ impl<'r, 'f> Evaluation<'r, 'f> {
                         item.id.as_str(),
                         extra,
                     );
-                    report.exhausted = Some(exhausted);
-                    report.extra = Some(ExtraReport {
-                        amount: extra,
-                        clauses,
-                    });
+                    report.more = Some(Box::new(ItemMore {
+                        points: None,
+                        exhausted: Some(exhausted),
+                        extra: Some(ExtraReport {
+                            amount: extra,
+                            clauses,
+                        }),
+                    }));
                 }
             }
             items.push(report);

@@ -649,6 +649,40 @@ impl super::Rubric {
             }
         }
         self.index2 = index;
+        let mut clause_places: super::IdMap<super::IdMap<ClausePlace>> = Default::default();
+        let owners = self
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (Owner::Item(i), &x.id, &x.clauses))
+            .chain(
+                self.penalties
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| (Owner::Penalty(i), &x.id, &x.clauses)),
+            )
+            .chain(
+                self.forms
+                    .bonuses
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| (Owner::Bonus(i), &x.id, &x.clauses)),
+            );
+        // Items and penalties come first and an id's first declaration wins,
+        // as in `target`; a bonus that repeats an item's id is not reached.
+        let mut owner_of: super::IdMap<Owner> = Default::default();
+        for (owner, id, list) in owners {
+            if *owner_of.entry(id.name.clone()).or_insert(owner) != owner {
+                continue;
+            }
+            let places = clause_places.entry(id.name.clone()).or_default();
+            for (c, clause) in list.iter().enumerate() {
+                places
+                    .entry(clause.id.name.clone())
+                    .or_insert(ClausePlace { owner, clause: c });
+            }
+        }
+        self.index2.clause_places = clause_places;
         let mut members = Vec::with_capacity(self.forms.exclusive.len());
         let mut exclusive_of = std::collections::HashMap::new();
         for (g, group) in self.forms.exclusive.iter().enumerate() {
@@ -760,6 +794,14 @@ impl super::Rubric {
     }
     /// Where `ITEM/CLAUSE` points: a clause of an item, penalty or bonus.
     pub fn resolve(&self, r: &ClauseRef) -> Option<ClausePlace> {
+        if !self.v1 {
+            return self
+                .index2
+                .clause_places
+                .get(r.item.as_str())?
+                .get(r.clause.as_str())
+                .copied();
+        }
         let (owner, clauses) = match self.target(r.item.as_str()) {
             Some(super::Target::Item(i)) => (Owner::Item(i), &self.items.get(i)?.clauses),
             Some(super::Target::Penalty(p)) => (Owner::Penalty(p), &self.penalties.get(p)?.clauses),
@@ -927,6 +969,34 @@ mod tests {
         assert_eq!(r.exclusive_members(0), &[first, second]);
         // The short clause list of item 2 reads as version 1.
         assert!(r.clause_form(second).is_v1());
+    }
+
+    #[test]
+    fn references_resolve_to_the_first_declaration() {
+        let source = "rubric \"t\" {\n  item 1 \"a\" weight 2 { clause a \"x\" deduct 1 tagged t clause a \"y\" deduct 1 }\n  penalty 1 \"p\" { clause b \"z\" deduct 1 }\n  bonus 9 \"b\" { clause c \"w\" add 1 }\n}\n";
+        let (r, _) = crate::model::lower(&crate::syntax::parse(source).file);
+        let place = |item: &str, clause: &str| {
+            r.resolve(&ClauseRef {
+                item: id(item),
+                clause: id(clause),
+            })
+        };
+        let first = Some(ClausePlace {
+            owner: Owner::Item(0),
+            clause: 0,
+        });
+        assert_eq!(place("1", "a"), first);
+        // Penalty 1 repeats the item's id: `1/b` is not reached.
+        assert_eq!(place("1", "b"), None);
+        assert_eq!(
+            place("9", "c"),
+            Some(ClausePlace {
+                owner: Owner::Bonus(0),
+                clause: 0,
+            })
+        );
+        assert_eq!(place("9", "x"), None);
+        assert_eq!(place("7", "a"), None);
     }
 
     #[test]

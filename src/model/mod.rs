@@ -453,6 +453,9 @@ struct Index2 {
     item_weighted_section: Vec<Option<usize>>,
     /// For each section, the nearest weighted section strictly above it.
     section_weighted_parent: Vec<Option<usize>>,
+    /// `ITEM/CLAUSE` → its place, for items, penalties and bonuses (the
+    /// first declaration wins), so references resolve in constant time.
+    clause_places: IdMap<IdMap<ClausePlace>>,
 }
 
 /// FNV-1a: the indexes are keyed by the rubric's own short ids, not by

@@ -195,10 +195,10 @@ fn items(report: &Report, out: &mut String) {
                 plain(item.deducted)
             ));
         }
-        if item.exhausted == Some(true) {
+        if item.exhausted() == Some(true) {
             lines.push("exhausted (扣满)".to_owned());
         }
-        if let Some(extra) = item.extra.as_ref().filter(|e| !e.amount.is_zero()) {
+        if let Some(extra) = item.extra().filter(|e| !e.amount.is_zero()) {
             lines.push(format!(
                 "extra −{} outside the item's cap ({})",
                 plain(extra.amount),
@@ -248,10 +248,10 @@ fn deduction(d: &DeductionReport) -> String {
     if let Some(levels) = levels_found(d) {
         details.push(escape(&levels));
     }
-    if let Some(t) = d.target {
+    if let Some(t) = d.target() {
         details.push(format!("target {}", plain(t)));
     }
-    if let Some(steps) = d.steps {
+    if let Some(steps) = d.steps() {
         details.push(format!("{} steps", readable(steps)));
     }
     if let Some(c) = counted(d) {

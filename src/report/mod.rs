@@ -187,20 +187,11 @@ pub struct ItemReport<'r> {
     pub deducted: Decimal,
     /// True when the item's cap cut the clauses' deductions (D > W − E).
     pub capped: bool,
-    /// The points the item's clauses gave (points rubrics only).
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "normalized_opt"
-    )]
-    pub points: Option<Decimal>,
-    /// True when the item is exhausted (D > 0 and D ≥ W − E); present only
-    /// when the rubric has extra deductions.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exhausted: Option<bool>,
-    /// The extra deductions (追加扣除) the item caused, outside its cap;
-    /// present only when the rubric has extra deductions.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub extra: Option<ExtraReport<'r>>,
+    /// What the forms of version 2 add to the item (points, exhausted,
+    /// extra); `None` where the rubric uses none of them. Kept apart so
+    /// that a version 1 report carries one word for it.
+    #[serde(flatten)]
+    pub more: Option<Box<ItemMore<'r>>>,
     /// The item's owners.
     pub owners: Names<'r>,
     /// The clauses that findings named, in rubric order (also those that
@@ -236,6 +227,23 @@ pub struct DeductionReport<'r> {
     /// The measured value (threshold clauses).
     #[serde(serialize_with = "normalized_opt")]
     pub value: Option<Decimal>,
+    /// What the forms of version 2 add to the deduction (target, steps,
+    /// levels, exclusion); `None` for a clause that uses none of them.
+    #[serde(flatten)]
+    pub more: Option<Box<DeductionMore<'r>>>,
+    /// The distinct named entities, sorted.
+    pub entities: Vec<String>,
+    /// The distinct notes of the clause's findings, sorted and joined with `; `.
+    pub note: Option<String>,
+    /// The distinct pieces of evidence, sorted.
+    pub evidence: Vec<String>,
+    /// Owners that answer for this clause instead of the item's owners.
+    pub owners: Names<'r>,
+}
+
+/// What the forms of version 2 add to a deduction.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DeductionMore<'r> {
     /// The target the gap was measured from (rate clauses that say `target`).
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -255,14 +263,60 @@ pub struct DeductionReport<'r> {
     /// deduction instead of this one (then `amount` is 0), or null.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_by: Option<Option<ClausePath<'r>>>,
-    /// The distinct named entities, sorted.
-    pub entities: Vec<String>,
-    /// The distinct notes of the clause's findings, sorted and joined with `; `.
-    pub note: Option<String>,
-    /// The distinct pieces of evidence, sorted.
-    pub evidence: Vec<String>,
-    /// Owners that answer for this clause instead of the item's owners.
-    pub owners: Names<'r>,
+}
+
+impl<'r> DeductionReport<'r> {
+    /// The target of a rate clause measured from `target`.
+    pub fn target(&self) -> Option<Decimal> {
+        self.more.as_ref()?.target
+    }
+    /// The steps a rate clause counted.
+    pub fn steps(&self) -> Option<Decimal> {
+        self.more.as_ref()?.steps
+    }
+    /// The levels a level table found.
+    pub fn level(&self) -> Option<&[LevelReport<'r>]> {
+        self.more.as_ref()?.level.as_deref()
+    }
+    /// `Some` for a clause in an exclusive group: the clause that kept its
+    /// deduction instead of this one, or `None` when this one kept its own.
+    pub fn excluded_by(&self) -> Option<Option<ClausePath<'r>>> {
+        self.more.as_ref()?.excluded_by
+    }
+}
+
+/// What the forms of version 2 add to an item.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ItemMore<'r> {
+    /// The points the item's clauses gave (points rubrics only).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "normalized_opt"
+    )]
+    pub points: Option<Decimal>,
+    /// True when the item is exhausted (D > 0 and D ≥ W − E); present only
+    /// when the rubric has extra deductions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exhausted: Option<bool>,
+    /// The extra deductions (追加扣除) the item caused, outside its cap;
+    /// present only when the rubric has extra deductions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extra: Option<ExtraReport<'r>>,
+}
+
+impl<'r> ItemReport<'r> {
+    /// The points of an item of a points rubric.
+    pub fn points(&self) -> Option<Decimal> {
+        self.more.as_ref()?.points
+    }
+    /// Whether the item is exhausted (rubrics with extra deductions).
+    pub fn exhausted(&self) -> Option<bool> {
+        self.more.as_ref()?.exhausted
+    }
+    /// The extra deductions the item caused (rubrics with extra deductions).
+    pub fn extra(&self) -> Option<&ExtraReport<'r>> {
+        self.more.as_ref()?.extra.as_ref()
+    }
 }
 
 /// One level found for a level-table clause.
@@ -861,13 +915,13 @@ pub(crate) fn out_of(report: &Report<'_>) -> String {
 
 /// A deduction that an exclusive group removed (`excluded_by` names the clause that kept its own).
 pub(crate) fn excluded<'r>(d: &DeductionReport<'r>) -> Option<ClausePath<'r>> {
-    d.excluded_by.flatten()
+    d.excluded_by().flatten()
 }
 
 /// The levels a level-table deduction found, for people: `level 1 (一般) × 2`.
 pub(crate) fn levels_found(d: &DeductionReport<'_>) -> Option<String> {
     use std::fmt::Write;
-    let levels = d.level.as_ref()?;
+    let levels = d.level()?;
     let parts: Vec<String> = levels
         .iter()
         .map(|l| {

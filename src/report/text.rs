@@ -284,14 +284,14 @@ fn items(report: &Report, out: &mut String) {
             Status::NotApplicable => ("-".to_owned(), "not applicable"),
         };
         let mut mark = mark.to_owned();
-        if item.exhausted == Some(true) {
+        if item.exhausted() == Some(true) {
             mark = if mark.is_empty() {
                 "exhausted".to_owned()
             } else {
                 format!("{mark}, exhausted")
             };
         }
-        if let Some(extra) = item.extra.as_ref().filter(|e| !e.amount.is_zero()) {
+        if let Some(extra) = item.extra().filter(|e| !e.amount.is_zero()) {
             let _ = write!(
                 mark,
                 "{}extra -{} ({})",
@@ -305,7 +305,7 @@ fn items(report: &Report, out: &mut String) {
             item.title.to_owned(),
             item.shown_weight.map(plain).unwrap_or_else(|| "-".into()),
             score,
-            plain(item.points.unwrap_or(item.deducted)),
+            plain(item.points().unwrap_or(item.deducted)),
             mark,
         ]);
         if let Some(reason) = &item.reason {
@@ -366,10 +366,10 @@ fn deduction(table: &mut Table, d: &DeductionReport, blank: usize) {
     if let Some(v) = d.value {
         detail = format!("value {}", plain(v));
     }
-    if let Some(t) = d.target {
+    if let Some(t) = d.target() {
         let _ = write!(detail, ", target {}", plain(t));
     }
-    if let Some(steps) = d.steps {
+    if let Some(steps) = d.steps() {
         let _ = write!(detail, ", {} steps", readable(steps));
     }
     let mut cells = vec![format!("  {}", d.clause), d.text.to_owned()];
