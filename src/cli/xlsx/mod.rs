@@ -18,7 +18,7 @@ use crate::model::Rubric;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The name of the hidden sheet that says which rubric a workbook was made for.
 pub const META_SHEET: &str = "_rubric";
@@ -287,14 +287,10 @@ pub fn is_workbook(path: &Path) -> bool {
 pub fn write_output(output: Option<&Path>, bytes: &[u8], what: &str) -> super::Outcome {
     use std::io::IsTerminal;
     match output {
-        Some(path) => match write_atomically(path, bytes) {
+        Some(path) => match super::atomic::write(path, bytes) {
             Ok(()) => super::Outcome::Success,
             Err(e) => {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "error: cannot write `{}`: {e}",
-                    path.display()
-                );
+                let _ = writeln!(std::io::stderr(), "error: {e}");
                 super::Outcome::Usage
             }
         },
@@ -329,29 +325,6 @@ pub fn write_text(output: Option<&Path>, text: &str) -> super::Outcome {
         Some(_) => write_output(output, text.as_bytes(), "the output"),
         None => super::print_stdout(text),
     }
-}
-
-/// Writes `bytes` to `path` whole or not at all: a temporary file in the
-/// same folder, flushed to disk, then renamed over `path`.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map_or_else(|| "output".to_owned(), |n| n.to_string_lossy().into_owned());
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result
 }
 
 /// Writes one line to standard error; a closed stderr is not an error.
